@@ -1,0 +1,166 @@
+"""The only way the suite talks to a target: GET requests, bounded in time, number and rate."""
+
+from __future__ import annotations
+
+import json
+import shlex
+import threading
+import time
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+from urllib.parse import quote, urlencode
+
+import httpx
+
+from conformance.masking import MASK, REDACTOR, Secret
+
+MAX_BODY_BYTES = 8 * 1024 * 1024
+
+
+class TargetError(Exception):
+    """The target could not be talked to: no answer, a timeout, a reset, an oversized body."""
+
+
+class BudgetExhausted(TargetError):
+    """--max-requests was reached; the rest of the run is stopped."""
+
+
+@dataclass(frozen=True)
+class Exchange:
+    """One GET and its answer. Holds no credential: the auth header is recorded masked."""
+
+    url: str
+    request_headers: tuple[tuple[str, str], ...]
+    status: int
+    headers: dict[str, str] = field(repr=False)
+    body: bytes = field(repr=False)
+    elapsed: float = 0.0
+
+    @property
+    def content_type(self) -> str:
+        return self.headers.get("content-type", "")
+
+    @cached_property
+    def parsed(self) -> tuple[bool, Any]:
+        try:
+            return True, json.loads(self.body.decode("utf-8"))
+        except (UnicodeDecodeError, ValueError):
+            return False, None
+
+    def json(self) -> Any:
+        ok, value = self.parsed
+        if not ok:
+            raise ValueError("body is not JSON")
+        return value
+
+    def curl(self) -> str:
+        parts = ["curl", "-X", "GET", shlex.quote(self.url)]
+        for name, value in self.request_headers:
+            parts += ["-H", shlex.quote(f"{name}: {value}")]
+        return " ".join(parts)
+
+    def excerpt(self, limit: int = 800) -> str:
+        text = self.body.decode("utf-8", errors="replace")
+        if len(text) > limit:
+            text = text[:limit] + f"… ({len(self.body)} bytes)"
+        return f"HTTP {self.status} ({self.content_type or 'no content type'})\n{text}"
+
+
+class Limits:
+    """A request cap and an optional rate, shared by every request of the process."""
+
+    def __init__(self, max_requests: int, rate_per_second: float | None) -> None:
+        self.max_requests = max_requests
+        self.interval = 1.0 / rate_per_second if rate_per_second else 0.0
+        self.sent = 0
+        self._next_at = 0.0
+        self._lock = threading.Lock()
+
+    def acquire(self) -> None:
+        with self._lock:
+            if self.sent >= self.max_requests:
+                raise BudgetExhausted(
+                    f"request budget exhausted: {self.max_requests} requests sent (--max-requests); "
+                    "the remaining checks were not run"
+                )
+            self.sent += 1
+            now = time.monotonic()
+            wait = self._next_at - now
+            self._next_at = max(now, self._next_at) + self.interval
+        if wait > 0:
+            time.sleep(wait)
+
+
+class Client:
+    def __init__(self, base_url: str, auth_header: str, timeout: float, limits: Limits) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.auth_header = auth_header
+        self.timeout = timeout
+        self.limits = limits
+        self._http = httpx.Client(timeout=timeout, follow_redirects=False, headers={"Accept": "application/json"})
+
+    def close(self) -> None:
+        self._http.close()
+
+    @staticmethod
+    def messages_path(chat_id: Any) -> str:
+        return f"/api/v1/chats/{quote(str(chat_id), safe='')}/messages"
+
+    def get_messages(
+        self, chat_id: Any, params: dict[str, Any] | list[tuple[str, Any]] | None = None, key: str | None = None
+    ) -> Exchange:
+        headers = {self.auth_header: Secret(key)} if key is not None else {}
+        return self.get(self.messages_path(chat_id), params=params, headers=headers)
+
+    def get(self, path_or_url: str, params: Any = None, headers: dict[str, str] | None = None) -> Exchange:
+        """Send one GET; the answer is read whole (up to MAX_BODY_BYTES) and decoded."""
+        url = path_or_url if "://" in path_or_url else self.base_url + path_or_url
+        if params:
+            items = params.items() if isinstance(params, dict) else params
+            flat = [(k, v) for k, vs in items for v in (vs if isinstance(vs, list) else [vs])]
+            url += ("&" if "?" in url else "?") + urlencode([(k, _text(v)) for k, v in flat])
+        headers = dict(headers or {})
+        for name, value in headers.items():
+            if name.lower() in (self.auth_header.lower(), "authorization", "x-api-key"):
+                REDACTOR.add(value)
+        self.limits.acquire()
+        started = time.monotonic()
+        try:
+            with self._http.stream("GET", url, headers=headers) as response:
+                body = _read_capped(response)
+        except httpx.TimeoutException as exc:
+            raise TargetError(f"GET {url}: no answer within {self.timeout:g} s (--request-timeout)") from exc
+        except httpx.HTTPError as exc:
+            raise TargetError(f"GET {url}: {type(exc).__name__}: {REDACTOR.scrub(str(exc)) or 'connection failed'}") from exc
+        masked = tuple(
+            (name, MASK if name.lower() in (self.auth_header.lower(), "authorization", "x-api-key") else value)
+            for name, value in headers.items()
+        )
+        exchange = Exchange(
+            url=url,
+            request_headers=masked,
+            status=response.status_code,
+            headers={k.lower(): v for k, v in response.headers.items()},
+            body=body,
+            elapsed=time.monotonic() - started,
+        )
+        return exchange
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return "" if value is None else str(value)
+
+
+def _read_capped(response: httpx.Response) -> bytes:
+    chunks, size = [], 0
+    for chunk in response.iter_bytes():
+        size += len(chunk)
+        if size > MAX_BODY_BYTES:
+            raise TargetError(
+                f"GET {response.request.url}: response body larger than {MAX_BODY_BYTES} bytes; stopped reading"
+            )
+        chunks.append(chunk)
+    return b"".join(chunks)

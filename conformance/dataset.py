@@ -1,0 +1,204 @@
+"""The dataset a server under test is seeded with: loaded, checked, handed out.
+
+The file format is `data/dataset.schema.json` (common to both profiles); each
+message is checked against the profile's OpenAPI `components.schemas.Message`,
+so message shapes are written down once, in the spec. Anything wrong raises
+`DatasetError` naming the file and the place: a suite run on a broken dataset
+would report the dataset's faults as the server's.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from functools import cache
+from os import PathLike
+from pathlib import Path
+from typing import Any, Iterable, Union
+
+import jsonschema
+import yaml
+from jsonschema.exceptions import best_match
+
+from conformance.profiles import PACKAGE_DIR, check_profile, spec_path
+
+ChatId = Union[str, int]  # a UUID string (tenant-key) or an integer (org-token)
+
+SCHEMA_PATH = PACKAGE_DIR / "data" / "dataset.schema.json"
+
+
+class DatasetError(Exception):
+    """The dataset file is unusable; the message names the file and the problem."""
+
+
+@dataclass(frozen=True)
+class Chat:
+    id: ChatId
+    tenant: str
+    messages: tuple[dict[str, Any], ...]  # insertion order, exactly as the API returns them
+
+
+@dataclass(frozen=True)
+class Dataset:
+    path: Path
+    tenants: dict[str, str]  # tenant name -> api key (org-token: organisation -> token)
+    chats: tuple[Chat, ...]
+    roles: dict[str, ChatId]  # role ("populated", "empty", "foreign", ...) -> chat id
+
+    def chat(self, role: str) -> Chat:
+        if role not in self.roles:
+            raise KeyError(f"{self.path}: no chat has role {role!r}; roles: {', '.join(self.roles)}")
+        return next(chat for chat in self.chats if chat.id == self.roles[role])
+
+    def key(self, tenant: str) -> str:
+        if tenant not in self.tenants:
+            raise KeyError(f"{self.path}: no tenant {tenant!r}; tenants: {', '.join(self.tenants)}")
+        return self.tenants[tenant]
+
+
+# ---------------------------------------------------------------- timestamps
+
+_RFC3339 = re.compile(r"([0-9]{4}-[0-9]{2}-[0-9]{2})[Tt]([0-9]{2}:[0-9]{2}:[0-9]{2})(\.[0-9]+)?([Zz]|[+-][0-9]{2}:[0-9]{2})")
+
+
+def parse_instant(text: str) -> datetime:
+    """An RFC 3339 date-time as an aware datetime; ValueError otherwise.
+
+    Stricter than `datetime.fromisoformat`, which also takes a space, no
+    offset or the basic format. Digits past microseconds are dropped.
+    """
+    match = _RFC3339.fullmatch(text)
+    if match is None:
+        raise ValueError(f"{text!r} is not an RFC 3339 date-time (e.g. 2024-01-15T10:30:00Z)")
+    date, time, fraction, zone = match.groups()
+    zone = "+00:00" if zone in ("Z", "z") else zone
+    try:
+        return datetime.fromisoformat(f"{date}T{time}{(fraction or '')[:7]}{zone}")
+    except ValueError as exc:  # e.g. month 13, or a leap second, which datetime cannot hold
+        raise ValueError(f"{text!r} is not a usable date-time: {exc}") from None
+
+
+# ---------------------------------------------------------------- loading
+
+
+def load_dataset(path: str | PathLike[str], profile: str) -> Dataset:
+    """Read and check a dataset file for `profile` ("tenant-key" or "org-token")."""
+    check_profile(profile)
+    doc = _read_json(path)
+    _raise_first(path, _file_validator().iter_errors(doc), prefix=())
+    for c, chat in enumerate(doc["chats"]):
+        for m, message in enumerate(chat["messages"]):
+            _raise_first(path, _message_validator(profile).iter_errors(message), prefix=("chats", c, "messages", m))
+    for problem in _cross_check(doc, profile):
+        raise DatasetError(f"{path}: {problem}")
+    return Dataset(
+        path=Path(path),
+        tenants={name: tenant["api_key"] for name, tenant in doc["tenants"].items()},
+        chats=tuple(Chat(chat["id"], chat["tenant"], tuple(chat["messages"])) for chat in doc["chats"]),
+        roles=dict(doc["roles"]),
+    )
+
+
+def _read_json(path: str | PathLike[str]) -> Any:
+    try:
+        text = Path(path).read_bytes().decode("utf-8")
+    except OSError as exc:
+        raise DatasetError(f"{path}: cannot read the dataset: {exc.strerror or exc}") from None
+    except UnicodeDecodeError as exc:
+        raise DatasetError(f"{path}: not UTF-8 (byte {exc.start})") from None
+    try:
+        return json.loads(text, parse_constant=_reject_constant)
+    except json.JSONDecodeError as exc:
+        raise DatasetError(f"{path}: invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}") from None
+    except ValueError as exc:
+        raise DatasetError(f"{path}: invalid JSON: {exc}") from None
+
+
+def _reject_constant(name: str) -> Any:
+    # Python's json accepts NaN and Infinity; JSON does not, nor would most servers
+    raise ValueError(f"{name} is not JSON")
+
+
+@cache
+def _file_validator() -> jsonschema.Validator:
+    return jsonschema.Draft202012Validator(json.loads(SCHEMA_PATH.read_text(encoding="utf-8")))
+
+
+@cache
+def _message_validator(profile: str) -> jsonschema.Validator:
+    spec = yaml.safe_load(spec_path(profile).read_text(encoding="utf-8"))
+    # The spec itself is the schema resource, so $refs inside Message resolve.
+    schema = {"$ref": "#/components/schemas/Message", "components": spec["components"]}
+    return jsonschema.Draft202012Validator(schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
+
+
+def _raise_first(path: str | PathLike[str], errors: Iterable[jsonschema.ValidationError], prefix: tuple) -> None:
+    error = best_match(errors)
+    if error is not None:
+        where = _where((*prefix, *error.absolute_path))
+        raise DatasetError(f"{path}: {where + ': ' if where else ''}{error.message}")
+
+
+def _where(parts: Iterable[str | int]) -> str:
+    """('chats', 2, 'messages', 5) -> 'chats[2].messages[5]'."""
+    out = ""
+    for part in parts:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        elif re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", part):
+            out += f".{part}" if out else part
+        else:
+            out += f"[{json.dumps(part, ensure_ascii=False)}]"
+    return out
+
+
+def _cross_check(doc: dict[str, Any], profile: str) -> Iterable[str]:
+    """Rules a schema cannot state; yields problems, the first one is reported."""
+    keys = [tenant["api_key"] for tenant in doc["tenants"].values()]
+    if len(set(keys)) != len(keys):
+        yield "tenants: two tenants share an api_key, so tenancy could not be tested"
+    seen: set[ChatId] = set()
+    owner: dict[ChatId, str] = {}
+    for c, chat in enumerate(doc["chats"]):
+        chat_id = chat["id"]
+        if profile == "tenant-key" and not _is_canonical_uuid(chat_id):
+            yield f"chats[{c}].id: {chat_id!r} is not a UUID in canonical lower-case 8-4-4-4-12 form"
+        if profile == "org-token" and type(chat_id) is not int:
+            yield f"chats[{c}].id: {chat_id!r} is not an integer (org-token chat ids are integers)"
+        if chat_id in seen:
+            yield f"chats[{c}].id: {chat_id!r} is used by another chat too"
+        seen.add(chat_id)
+        owner[chat_id] = chat["tenant"]
+        if chat["tenant"] not in doc["tenants"]:
+            yield f"chats[{c}].tenant: {chat['tenant']!r} is not in tenants ({', '.join(doc['tenants'])})"
+        yield from _check_messages(chat, f"chats[{c}]", profile)
+    for role, chat_id in doc["roles"].items():
+        expected = "foreign" if role == "foreign" else "primary"
+        if chat_id not in owner:
+            yield f"roles.{role}: no chat has id {chat_id!r}"
+        elif owner[chat_id] != expected:
+            yield f"roles.{role}: chat {chat_id!r} belongs to tenant {owner[chat_id]!r}, expected {expected!r}"
+
+
+def _check_messages(chat: dict[str, Any], where: str, profile: str) -> Iterable[str]:
+    ids: set[Any] = set()
+    for m, message in enumerate(chat["messages"]):
+        if message["id"] in ids:
+            yield f"{where}.messages[{m}].id: {message['id']!r} is used by another message of this chat"
+        ids.add(message["id"])
+        try:
+            parse_instant(message["created_at"])  # the server orders by instant, so it must parse
+        except ValueError as exc:
+            yield f"{where}.messages[{m}].created_at: {exc}"
+        if profile == "org-token" and (type(message["chat_id"]) is not int or message["chat_id"] != chat["id"]):
+            yield f"{where}.messages[{m}].chat_id: {message['chat_id']!r} differs from the chat's id {chat['id']!r}"
+
+
+def _is_canonical_uuid(value: ChatId) -> bool:
+    try:
+        return isinstance(value, str) and str(uuid.UUID(value)) == value
+    except ValueError:
+        return False

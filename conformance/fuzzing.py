@@ -1,0 +1,195 @@
+"""The Schemathesis layer: the spec drives generated GETs; every answer is held to the same invariants.
+
+Loaded eagerly at import (the target is known only at run time, so the URL and keys are given per call).
+Requests go through the suite's Client (GET only, timeout, budget, rate limit); Schemathesis validates
+the answers with its built-in checks and ours, and each failure is mapped back to requirement ids.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import re
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import requests
+import schemathesis
+from schemathesis.core.failures import AcceptedNegativeData, FailureGroup
+from schemathesis.core.transport import Response
+from schemathesis.generation import GenerationMode
+
+from conformance.client import Client, Exchange
+from conformance.profiles import spec_path
+from conformance.target import Target
+
+BUILTIN_CHECKS = [
+    schemathesis.checks.not_a_server_error,
+    schemathesis.checks.status_code_conformance,
+    schemathesis.checks.content_type_conformance,
+    schemathesis.checks.response_schema_conformance,
+    schemathesis.checks.negative_data_rejection,
+]
+
+# Which requirement a built-in check's failure code breaks, per profile; "error"/"ok" split by status.
+BUILTIN_REQUIREMENTS: dict[str, dict[str, str]] = {
+    "ST101": {"tenant-key": "HTTP-NO-5XX", "org-token": "ORG-NO-5XX"},
+    "ST102": {"tenant-key": "HTTP-NO-5XX", "org-token": "ORG-NO-5XX"},
+    "ST103": {"tenant-key": "HTTP-STATUS-DOCUMENTED", "org-token": "ORG-STATUS-DOCUMENTED"},
+    "ST104": {"tenant-key": "HTTP-CONTENT-TYPE-JSON", "org-token": "ORG-HTTP-CONTENT-TYPE-JSON"},
+    "ST105": {"tenant-key": "HTTP-CONTENT-TYPE-JSON", "org-token": "ORG-HTTP-CONTENT-TYPE-JSON"},
+    "ST106": {"tenant-key": "HTTP-CONTENT-TYPE-JSON", "org-token": "ORG-HTTP-CONTENT-TYPE-JSON"},
+}
+BODY_REQUIREMENTS = {  # ST108 (schema) and ST109 (not JSON): by profile, success or error, envelope or item
+    ("tenant-key", "ok", "envelope"): "ENV-SHAPE", ("tenant-key", "ok", "item"): "MSG-SHAPE",
+    ("tenant-key", "error", "envelope"): "HTTP-ERROR-JSON", ("tenant-key", "error", "item"): "HTTP-ERROR-JSON",
+    ("org-token", "ok", "envelope"): "ORG-BODY-ARRAY", ("org-token", "ok", "item"): "ORG-MSG-SHAPE",
+    ("org-token", "error", "envelope"): "ORG-ERROR-BODY", ("org-token", "error", "item"): "ORG-ERROR-BODY",
+}
+NEGATIVE_PARAMETER_REQUIREMENTS = {  # ST201: a schema-violating request was answered 200
+    "limit": "PARAM-LIMIT-INVALID-400", "offset": "PARAM-OFFSET-INVALID-400", "order": "PARAM-ORDER-INVALID-400",
+    "chat_id": "CHAT-MALFORMED-ID", "chatID": "ORG-CHAT-ID-INVALID-400",
+}
+REQUIREMENT_PREFIX = re.compile(r"^([A-Z][A-Z0-9]*(?:-[A-Z0-9]+)+): ")
+
+
+@dataclass
+class FuzzSettings:
+    examples: int = 60
+    seed: int | None = None
+
+    def update(self, examples: int, seed: int | None) -> None:
+        self.examples, self.seed = examples, seed
+
+
+SETTINGS = FuzzSettings()  # set by the plugin at configure time, before test modules are imported
+
+
+@dataclass(frozen=True)
+class Pick:
+    """Which chat and which key a generated case is sent with, and what the target should say to it."""
+
+    chat_id: Any
+    chat_role: str  # a dataset role, "unknown" (no such chat), or "drawn" (left as generated)
+    key_name: str  # primary | foreign | none
+
+
+@dataclass(frozen=True)
+class Sent:
+    pick: Pick
+    exchange: Exchange
+    target: Target
+
+
+SENT: contextvars.ContextVar[Sent] = contextvars.ContextVar("conformance_sent")
+
+
+class GeneratedCaseFailed(AssertionError):
+    """A generated request broke rules; `requirements` names them."""
+
+    def __init__(self, requirements: list[str], message: str) -> None:
+        super().__init__(message)
+        self.requirements = requirements
+
+
+def load_schema(profile: str) -> Any:
+    schema = schemathesis.openapi.from_path(spec_path(profile))
+    generation: dict[str, Any] = dict(
+        modes=list(GenerationMode), max_examples=SETTINGS.examples, with_security_parameters=False, database="none"
+    )
+    if SETTINGS.seed is None:
+        generation["deterministic"] = True
+    else:
+        schema.config.update(seed=SETTINGS.seed)
+    schema.config.generation.update(**generation)
+    # GET only: the coverage phase would otherwise send POST, PUT, ... ; ignored_auth re-sends requests.
+    schema.config.phases.coverage.unexpected_methods = set()
+    schema.config.checks.ignored_auth.enabled = False
+    rejections = ["400", "401", "404"] if profile == "tenant-key" else ["400", "401", "403", "404"]
+    schema.config.checks.negative_data_rejection.expected_statuses = rejections
+    if profile == "tenant-key":
+        schema.hook("filter_failure")(_limit_zero_may_be_an_empty_page)
+    return schema
+
+
+def _limit_zero_may_be_an_empty_page(context: Any, failure: Any, case: Any, response: Any) -> bool:
+    """filter_failure: limit=0 answered with an empty page is allowed (IMPL-LIMIT-ZERO)."""
+    if isinstance(failure, AcceptedNegativeData) and str(case.query.get("limit")) == "0":
+        try:
+            return not (response.status_code == 200 and response.json().get("messages") == [])
+        except (ValueError, AttributeError):
+            return True
+    return True
+
+
+def choose(case: Any, target: Target, roles: Sequence[tuple[str, Any]]) -> Pick:
+    """A pure function of the case, so that runs repeat: which chat and key to send it with."""
+    name = "chatID" if target.profile == "org-token" else "chat_id"
+    drawn = case.path_parameters.get(name)
+    if case.meta.is_negative_at("path"):
+        return Pick(drawn, "drawn", "primary")
+    seed = uuid.uuid5(uuid.NAMESPACE_URL, repr(sorted(case.query.items())) + repr(drawn)).int
+    if case.meta.phase.name.value == "coverage":
+        return Pick(roles[0][1], roles[0][0], "primary")
+    choices = [*roles, ("unknown", drawn)]
+    role, chat_id = choices[seed % len(choices)]
+    key_name = ("primary",) * 6 + ("foreign", "none")
+    return Pick(chat_id, role, key_name[(seed // 7) % len(key_name)])
+
+
+def run_case(case: Any, target: Target, client: Client, roles: Sequence[tuple[str, Any]],
+             checks: Sequence[Callable[..., None]]) -> None:
+    assert case.method == "GET", "the suite sends GET requests only"
+    pick = choose(case, target, roles)
+    name = "chatID" if target.profile == "org-token" else "chat_id"
+    if pick.chat_role != "drawn":
+        case.path_parameters[name] = pick.chat_id
+    key = {"primary": target.api_key, "foreign": target.foreign_api_key, "none": None}[pick.key_name]
+    headers = {target.auth_header: key} if key is not None else {}
+    kwargs = case.as_transport_kwargs(base_url=target.base_url, headers=headers)
+    exchange = client.get(kwargs["url"], params=kwargs.get("params"), headers=_plain(kwargs.get("headers")))
+    token = SENT.set(Sent(pick, exchange, target))
+    try:
+        case.validate_response(_as_schemathesis(exchange), checks=[*BUILTIN_CHECKS, *checks],
+                               headers=headers, transport_kwargs=kwargs)
+    except FailureGroup as group:
+        ids = sorted({req for failure in group.exceptions for req in requirements_of(failure, exchange, target.profile)})
+        raise GeneratedCaseFailed(ids, str(group)) from None
+    finally:
+        SENT.reset(token)
+
+
+def _plain(headers: Any) -> dict[str, str]:
+    return {str(k): str(v) for k, v in (headers or {}).items()}
+
+
+def requirements_of(failure: Any, exchange: Exchange, profile: str) -> list[str]:
+    code = getattr(failure, "code", "")
+    if code == "ST901":
+        match = REQUIREMENT_PREFIX.match(str(getattr(failure, "message", "")))
+        return [match.group(1)] if match else []
+    if code in BUILTIN_REQUIREMENTS:
+        return [BUILTIN_REQUIREMENTS[code][profile]]
+    if code in ("ST108", "ST109"):
+        outcome = "ok" if exchange.status == 200 else "error"
+        path = list(getattr(failure, "instance_path", []) or [])
+        depth = "item" if (profile == "tenant-key" and len(path) >= 2) or (profile == "org-token" and path) else "envelope"
+        return [BODY_REQUIREMENTS[(profile, outcome, depth)]]
+    if code == "ST201":
+        message = str(getattr(failure, "message", ""))
+        found = [req for param, req in NEGATIVE_PARAMETER_REQUIREMENTS.items() if f"`{param}`" in message]
+        if "PARAM-LIMIT-INVALID-400" in found and "maximum" in message:
+            found = ["PARAM-LIMIT-ABOVE-MAX-400"]
+        return found[:1]
+    return []
+
+
+def _as_schemathesis(exchange: Exchange) -> Response:
+    # The recorded request carries the masked key only: nothing Schemathesis prints can hold a secret.
+    request = requests.Request("GET", exchange.url, headers=dict(exchange.request_headers)).prepare()
+    headers = {k: [v] for k, v in exchange.headers.items() if k not in ("content-encoding", "content-length")}
+    return Response(
+        status_code=exchange.status, headers=headers, content=exchange.body, request=request,
+        elapsed=exchange.elapsed, message="", encoding="utf-8", http_version="1.1", verify=True,
+    )

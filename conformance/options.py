@@ -1,0 +1,113 @@
+"""Every command-line option of the suite, with its environment variable: one table, as data."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+
+
+@dataclass(frozen=True)
+class Option:
+    flag: str
+    env: str
+    help: str
+    default: Any = None
+    kind: str = "str"  # str | flag | float | int | choice
+    choices: tuple[str, ...] = ()
+    positive: bool = True  # numbers: 0 refused too (a seed may be 0)
+
+    @property
+    def dest(self) -> str:
+        return "conformance_" + self.flag.lstrip("-").replace("-", "_")
+
+
+OPTIONS: tuple[Option, ...] = (
+    Option("--profile", "CONFORMANCE_PROFILE", "API variant: tenant-key (seeds 000/001/003) or org-token (seed 002)",
+           "tenant-key", "choice", ("tenant-key", "org-token")),
+    Option("--api-key", "CONFORMANCE_API_KEY", "a valid key (org-token: token) of the primary tenant"),
+    Option("--foreign-api-key", "CONFORMANCE_FOREIGN_API_KEY", "a valid key of another tenant (organisation)"),
+    Option("--chat-id", "CONFORMANCE_CHAT_ID", "a chat of the primary tenant with messages"),
+    Option("--empty-chat-id", "CONFORMANCE_EMPTY_CHAT_ID", "a chat of the primary tenant without messages"),
+    Option("--foreign-chat-id", "CONFORMANCE_FOREIGN_CHAT_ID", "a chat of the foreign tenant"),
+    Option("--auth-header", "CONFORMANCE_AUTH_HEADER",
+           "header that carries the key (default: X-API-Key for tenant-key, Authorization for org-token)"),
+    Option("--dataset", "CONFORMANCE_DATASET", "the dataset the target was loaded with (default: the shipped one)"),
+    Option("--no-dataset", "CONFORMANCE_NO_DATASET", "discovery mode: use only the ids and keys given", False, "flag"),
+    Option("--request-timeout", "CONFORMANCE_REQUEST_TIMEOUT", "seconds to wait for each answer", 5.0, "float"),
+    Option("--max-requests", "CONFORMANCE_MAX_REQUESTS", "stop the run after this many requests (per process)",
+           3000, "int"),
+    Option("--rate-limit", "CONFORMANCE_RATE_LIMIT", "at most N requests per second, written N/s (default: no limit)"),
+    Option("--fuzz-examples", "CONFORMANCE_FUZZ_EXAMPLES", "generated examples in the Schemathesis layer", 60, "int"),
+    Option("--fuzz-seed", "CONFORMANCE_FUZZ_SEED", "explore with this seed instead of the fixed derandomized run",
+           None, "int", positive=False),
+    Option("--conformance-report", "CONFORMANCE_REPORT_DIR", "write report.json and report.md into this directory"),
+    Option("--level", "CONFORMANCE_LEVEL", "failures of this level and above fail the run", "must", "choice",
+           ("must", "should")),
+    Option("--known-failures", "CONFORMANCE_KNOWN_FAILURES",
+           "YAML file of requirement ids this target knowingly fails, each with a reason"),
+)
+
+
+def add_options(parser: pytest.Parser) -> None:
+    group = parser.getgroup("conformance", "Get Chat Messages conformance")
+    for option in OPTIONS:
+        kwargs: dict[str, Any] = {"dest": option.dest, "help": f"{option.help} [env {option.env}]"}
+        if option.kind == "flag":
+            kwargs.update(action="store_true", default=None)
+        else:
+            kwargs.update(default=None, metavar=option.flag.lstrip("-").upper().replace("-", "_"))
+            if option.kind == "choice":
+                kwargs["choices"] = option.choices
+        group.addoption(option.flag, **kwargs)
+
+
+def value(config: pytest.Config, flag: str) -> Any:
+    """The option's value: the command line, else its environment variable, else the default."""
+    option = next(o for o in OPTIONS if o.flag == flag)
+    raw = config.getoption(option.dest)
+    if raw is None:
+        raw = os.environ.get(option.env)
+        if raw is not None and raw.strip() == "":
+            raw = None
+    if raw is None:
+        return option.default
+    try:
+        return _convert(option, raw)
+    except ValueError as exc:
+        raise pytest.UsageError(f"{option.flag} / {option.env}: {exc}") from None
+
+
+def _convert(option: Option, raw: Any) -> Any:
+    if option.kind == "flag":
+        if isinstance(raw, bool):
+            return raw
+        if raw.lower() in ("1", "true", "yes", "on"):
+            return True
+        if raw.lower() in ("0", "false", "no", "off"):
+            return False
+        raise ValueError(f"expected 1/0/true/false, got {raw!r}")
+    if option.kind in ("float", "int"):
+        number = float(raw) if option.kind == "float" else int(raw)
+        if number < 0 or (option.positive and number == 0):
+            raise ValueError(f"must be {'positive' if option.positive else 'zero or more'}, got {raw!r}")
+        return number
+    if option.kind == "choice" and raw not in option.choices:
+        raise ValueError(f"expected one of {', '.join(option.choices)}, got {raw!r}")
+    return raw
+
+
+def parse_rate(raw: str | None) -> float | None:
+    """'10/s' or '10' → 10.0 requests per second."""
+    if raw is None:
+        return None
+    text = raw.strip().lower().removesuffix("/s")
+    try:
+        rate = float(text)
+    except ValueError:
+        raise pytest.UsageError(f"--rate-limit / CONFORMANCE_RATE_LIMIT: expected N/s (e.g. 20/s), got {raw!r}") from None
+    if rate <= 0:
+        raise pytest.UsageError(f"--rate-limit / CONFORMANCE_RATE_LIMIT: must be positive, got {raw!r}")
+    return rate

@@ -1,0 +1,283 @@
+"""The pytest wiring of the suite: options, the target, verdicts, the gate and the reports."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from conformance import fuzzing, options, verdicts
+from conformance.catalogue import requirement, requirements
+from conformance.client import BudgetExhausted, Client, Limits, TargetError
+from conformance.embedded import start_reference
+from conformance.dataset import DatasetError, load_dataset
+from conformance.known_failures import KnownFailuresError, load_known_failures
+from conformance.masking import REDACTOR, Secret
+from conformance.profiles import default_dataset_path
+from conformance.report import append_step_summary, report_data, write_reports
+from conformance.results import CHECKS, FAILED, REASON, Results
+from conformance.target import DEFAULT_AUTH_HEADER, Target
+
+PROFILE_DIRS = {"tenant-key": "tenant_key", "org-token": "org_token"}
+RUN = pytest.StashKey["Run"]()
+
+
+class Run:
+    """Session state: the target, its client, the embedded server if any, the results."""
+
+    def __init__(self, config: pytest.Config) -> None:
+        self.config = config
+        self.profile: str = options.value(config, "--profile")
+        self.level: str = options.value(config, "--level")
+        known_path = options.value(config, "--known-failures")
+        try:
+            self.known = load_known_failures(known_path) if known_path else {}
+        except KnownFailuresError as exc:
+            raise pytest.UsageError(f"--known-failures: {exc}") from None
+        self.results = Results(self.profile, self.known)
+        self.target: Target | None = None
+        self.client: Client | None = None
+        self.server = None
+        self.stopped_reason: str | None = None
+
+    # -------------------------------------------------------------- target
+    def start(self) -> None:
+        config = self.config
+        workerinput = getattr(config, "workerinput", None)
+        base_url = (workerinput or {}).get("conformance_base_url") or config.getoption("base_url")
+        dataset = self._dataset()
+        embedded = bool(workerinput and workerinput.get("conformance_embedded")) or not base_url
+        if not base_url:
+            # The embedded server always serves a dataset, even when the suite runs in discovery mode.
+            served = dataset or self._load(default_dataset_path(self.profile))
+            try:
+                self.server = start_reference(served, self.profile)
+            except Exception as exc:  # noqa: BLE001 - one clear message instead of a traceback
+                raise pytest.UsageError(f"could not start the embedded reference server: {exc}") from None
+            base_url = self.server.url
+        elif embedded:
+            served = self._load(default_dataset_path(self.profile)) if dataset is None else dataset
+        else:
+            served = dataset
+        # Against the embedded server, discovery mode still takes keys and ids from the data it serves.
+        self.target = self._target(base_url.rstrip("/"), embedded, dataset, served)
+        timeout = options.value(config, "--request-timeout")
+        limits = Limits(options.value(config, "--max-requests"), options.parse_rate(options.value(config, "--rate-limit")))
+        self.client = Client(self.target.base_url, self.target.auth_header, timeout, limits)
+        for key in (self.target.api_key, self.target.foreign_api_key):
+            REDACTOR.add(key)
+
+    def _dataset(self):
+        if options.value(self.config, "--no-dataset"):
+            if options.value(self.config, "--dataset"):
+                raise pytest.UsageError("--dataset and --no-dataset exclude each other")
+            return None
+        return self._load(options.value(self.config, "--dataset") or default_dataset_path(self.profile))
+
+    def _load(self, path):
+        try:
+            return load_dataset(path, self.profile)
+        except DatasetError as exc:
+            raise pytest.UsageError(f"malformed dataset: {exc}") from None
+
+    def _target(self, base_url: str, embedded: bool, dataset, ids_from) -> Target:
+        def pick(flag: str, fallback: Any) -> Any:
+            given = options.value(self.config, flag)
+            if given is not None and self.profile == "org-token" and flag.endswith("chat-id"):
+                try:
+                    return int(given)
+                except ValueError:
+                    raise pytest.UsageError(f"{flag}: the org-token profile's chat ids are integers, got {given!r}") from None
+            return given if given is not None else fallback
+
+        def role(name: str) -> Any:
+            return ids_from.roles.get(name) if ids_from is not None else None
+
+        def key(tenant: str) -> Any:
+            return ids_from.tenants.get(tenant) if ids_from is not None else None
+
+        api_key, foreign_key = pick("--api-key", key("primary")), pick("--foreign-api-key", key("foreign"))
+        return Target(
+            base_url=base_url,
+            profile=self.profile,
+            auth_header=options.value(self.config, "--auth-header") or DEFAULT_AUTH_HEADER[self.profile],
+            embedded=embedded,
+            api_key=Secret(api_key) if api_key is not None else None,
+            foreign_api_key=Secret(foreign_key) if foreign_key is not None else None,
+            chat_id=pick("--chat-id", role("populated")),
+            empty_chat_id=pick("--empty-chat-id", role("empty")),
+            foreign_chat_id=pick("--foreign-chat-id", role("foreign")),
+            dataset=dataset,
+        )
+
+    def preflight(self) -> None:
+        """One GET before any test: an unreachable target or a rejected key stops the session here."""
+        target, client = self.target, self.client
+        chat = target.chat_id if target.chat_id is not None else (0 if target.profile == "org-token"
+                                                                    else "00000000-0000-4000-8000-000000000000")
+        try:
+            exchange = client.get_messages(chat, key=target.api_key)
+        except TargetError as exc:
+            pytest.exit(f"conformance: cannot reach the target {target.base_url}: {exc}", returncode=3)
+        if target.api_key is not None and exchange.status == 401:
+            pytest.exit(
+                f"conformance: the target {target.base_url} rejects the API key (401 for GET {exchange.url}); "
+                "check --api-key / CONFORMANCE_API_KEY and --auth-header",
+                returncode=3,
+            )
+
+    def stop(self) -> None:
+        if self.client is not None:
+            self.client.close()
+        if self.server is not None:
+            self.server.stop()
+            self.server = None
+
+    # -------------------------------------------------------------- hooks on the controller (or the only process)
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        if not (report.when == "call" or report.failed or report.skipped):
+            return
+        outcome = "xfailed" if hasattr(report, "wasxfail") else report.outcome
+        props = dict(report.user_properties)
+        self.results.record(report.nodeid, outcome, props, props.get(REASON, ""))
+
+    @pytest.hookimpl(trylast=True)
+    def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
+        if hasattr(self.config, "workerinput") or self.target is None:
+            return
+        self.results.finish()
+        data = report_data(self.results, self.target.base_url, self.target.mode, self.level)
+        directory = options.value(self.config, "--conformance-report")
+        if directory:
+            self.written = write_reports(directory, data)
+        append_step_summary(data)
+        # The gate: failures below --level are warnings; they never make the exit status non-zero.
+        if exitstatus == pytest.ExitCode.TESTS_FAILED and not self.results.failing(self.level) \
+                and not self.results.unattributed_failures:
+            session.exitstatus = pytest.ExitCode.OK
+
+    def pytest_terminal_summary(self, terminalreporter: Any) -> None:
+        if hasattr(self.config, "workerinput") or self.target is None:
+            return
+        terminalreporter.section("conformance")
+        terminalreporter.write_line(f"target: {self.target.describe()}")
+        warnings = [r for r in self.results.by_id.values() if r.status == "fail" and r not in self.results.failing(self.level)]
+        for result in warnings:
+            terminalreporter.write_line(f"warning: {result.requirement.headline()}", yellow=True)
+        for result in self.results.by_id.values():
+            if result.now_passing:
+                terminalreporter.write_line(
+                    f"known failure now passes: {result.requirement.id}; remove it from --known-failures", green=True)
+        for path in getattr(self, "written", []):
+            terminalreporter.write_line(f"report: {path}")
+        terminalreporter.write_line(self.results.summary_line(), bold=True)
+
+
+# ------------------------------------------------------------------ hooks
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    options.add_options(parser)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "requirement(*ids): requirement ids (conformance/requirements.yaml) this check proves")
+    # Hypothesis writes caches into the current directory: keep them out of the user's tree.
+    import hypothesis.configuration
+
+    hypothesis.configuration.set_hypothesis_home_dir(Path(tempfile.gettempdir()) / "conformance-hypothesis")
+    fuzzing.SETTINGS.update(
+        examples=options.value(config, "--fuzz-examples"), seed=options.value(config, "--fuzz-seed")
+    )
+    run = Run(config)
+    config.stash[RUN] = run
+    config.pluginmanager.register(run, "conformance-run")
+
+
+def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
+    run = config.stash.get(RUN, None)
+    if run is None or collection_path.parent != Path(__file__).parent:
+        return None
+    other = {d for p, d in PROFILE_DIRS.items() if p != run.profile}
+    return True if collection_path.name in other else None
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_sessionstart(session: pytest.Session) -> None:
+    run = session.config.stash[RUN]
+    run.start()
+    if not hasattr(session.config, "workerinput"):
+        run.preflight()
+        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        if reporter is not None:
+            reporter.write_line(f"conformance target: {run.target.describe()}", bold=True)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node: Any) -> None:
+    run = node.config.stash[RUN]
+    node.workerinput["conformance_base_url"] = run.target.base_url
+    node.workerinput["conformance_embedded"] = run.target.embedded
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    run = config.stash.get(RUN, None)
+    if run is not None:
+        run.stop()
+
+
+@pytest.fixture(scope="session")
+def target(request: pytest.FixtureRequest) -> Target:
+    return request.config.stash[RUN].target
+
+
+@pytest.fixture(scope="session")
+def client(request: pytest.FixtureRequest) -> Client:
+    return request.config.stash[RUN].client
+
+
+@pytest.fixture
+def need(target: Target):
+    """need("api_key", "dataset", ...) skips the test, saying what to supply, unless the target has them all."""
+
+    def need(*names: str) -> None:
+        reason = target.missing(*names)
+        if reason:
+            pytest.skip(reason)
+
+    return need
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Any:
+    report = yield
+    ids = [i for mark in item.iter_markers("requirement") for i in mark.args]
+    report.user_properties = [p for p in report.user_properties if p[0] not in (CHECKS, FAILED, REASON)]
+    report.user_properties.append((CHECKS, " ".join(ids)))
+    run = item.config.stash[RUN]
+    if call.excinfo is not None and report.failed:
+        exc = call.excinfo.value
+        failed, text = verdicts.explain(exc, ids, run.profile)
+        report.longrepr = REDACTOR.scrub(text)
+        report.user_properties.append((FAILED, " ".join(failed)))
+        report.user_properties.append((REASON, REDACTOR.scrub(verdicts.first_line(text))))
+        if isinstance(exc, BudgetExhausted):
+            item.session.shouldstop = str(exc)
+        if failed and all(f in run.known for f in failed):
+            report.outcome = "skipped"
+            report.wasxfail = "known failure: " + "; ".join(f"{f}: {run.known[f]}" for f in failed)
+    elif report.skipped and isinstance(report.longrepr, tuple):
+        report.user_properties.append((REASON, str(report.longrepr[2]).removeprefix("Skipped: ")))
+    report.sections = [(title, REDACTOR.scrub(content)) for title, content in report.sections]
+    return report
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    known = requirements()
+    for item in items:
+        for mark in item.iter_markers("requirement"):
+            for req_id in mark.args:
+                if req_id not in known:
+                    raise pytest.UsageError(f"{item.nodeid}: requirement {req_id!r} is not in the catalogue")

@@ -1,0 +1,73 @@
+"""report.json and report.md for --conformance-report, and the GitHub step summary."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+from pathlib import Path
+
+from conformance import __version__
+from conformance.masking import REDACTOR
+from conformance.results import Results
+
+ICONS = {"pass": "✅ pass", "fail": "❌ fail", "skip": "⏭ skip", "known-failure": "⚠️ known failure",
+         "not run": "· not run"}
+
+
+def report_data(results: Results, target_url: str, mode: str, level: str) -> dict:
+    return {
+        "suite": "chat-messages-conformance",
+        "suite_version": __version__,
+        "time": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "target": target_url,
+        "profile": results.profile,
+        "mode": mode,
+        "gate_level": level,
+        "summary": results.summary_line(),
+        "passed_gate": not results.failing(level),
+        "requirements": [r.as_dict() for r in results.by_id.values()],
+    }
+
+
+def render_markdown(data: dict) -> str:
+    lines = [
+        f"## Get Chat Messages conformance: {data['summary']}",
+        "",
+        f"Target `{data['target']}` · profile `{data['profile']}` · {data['mode']} mode · "
+        f"gate: {data['gate_level'].upper()} · suite {data['suite_version']} · {data['time']}",
+        "",
+        "| Requirement | Level | Status | Statement | Reason |",
+        "|---|---|---|---|---|",
+    ]
+    for r in data["requirements"]:
+        status = ICONS.get(r["status"], r["status"])
+        if r["status"] == "fail" and r["level"] != "MUST" and data["gate_level"] == "must":
+            status += " (warning)"
+        if r["known_failure_now_passes"]:
+            status += " (known failure now passes: remove it from the file)"
+        reason = r["known_failure"] if r["status"] == "known-failure" else (r["reasons"][0] if r["reasons"] else "")
+        reason = reason.splitlines()[0] if reason else ""
+        lines.append(f"| {r['id']} | {r['level']} | {status} | {_cell(r['statement'])} | {_cell(reason)} |")
+    return "\n".join(lines) + "\n"
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")[:300]
+
+
+def write_reports(directory: str, data: dict) -> list[Path]:
+    out = Path(directory)
+    out.mkdir(parents=True, exist_ok=True)
+    json_path, md_path = out / "report.json", out / "report.md"
+    json_path.write_text(REDACTOR.scrub(json.dumps(data, indent=2, ensure_ascii=False)) + "\n", encoding="utf-8")
+    markdown = REDACTOR.scrub(render_markdown(data))
+    md_path.write_text(markdown, encoding="utf-8")
+    return [json_path, md_path]
+
+
+def append_step_summary(data: dict) -> None:
+    summary = os.environ.get("GITHUB_STEP_SUMMARY")
+    if summary:
+        with open(summary, "a", encoding="utf-8") as handle:
+            handle.write(REDACTOR.scrub(render_markdown(data)) + "\n")

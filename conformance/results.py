@@ -1,0 +1,96 @@
+"""Outcomes per requirement, gathered from test reports (also across xdist workers)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from conformance.catalogue import Requirement, for_profile
+
+# user_properties keys a test report carries (they survive xdist's serialisation)
+CHECKS = "conformance_requirements"
+FAILED = "conformance_failed_requirements"
+REASON = "conformance_reason"
+
+GATED_LEVELS = {"must": ("MUST",), "should": ("MUST", "SHOULD")}
+
+
+@dataclass
+class RequirementResult:
+    requirement: Requirement
+    status: str = "not run"  # pass | fail | skip | known-failure | not run
+    reasons: list[str] = field(default_factory=list)
+    tests: list[str] = field(default_factory=list)
+    known_reason: str | None = None
+    now_passing: bool = False
+
+    def as_dict(self) -> dict:
+        r = self.requirement
+        return {
+            "id": r.id, "level": r.level, "statement": r.statement, "status": self.status,
+            "reasons": self.reasons, "tests": self.tests, "known_failure": self.known_reason,
+            "known_failure_now_passes": self.now_passing,
+        }
+
+
+class Results:
+    def __init__(self, profile: str, known: dict[str, str]) -> None:
+        self.profile = profile
+        self.known = known
+        self.by_id = {r.id: RequirementResult(r) for r in for_profile(profile)}
+        self.unattributed_failures: list[str] = []
+
+    def record(self, nodeid: str, outcome: str, props: dict[str, str], reason: str) -> None:
+        """outcome: passed | failed | skipped | xfailed (a known failure)."""
+        checked = props.get(CHECKS, "").split()
+        failed = props.get(FAILED, "").split() or (checked if outcome in ("failed", "xfailed") else [])
+        if outcome == "failed" and not failed:
+            self.unattributed_failures.append(nodeid)
+        for req_id in checked:
+            result = self.by_id.get(req_id)
+            if result is None:
+                continue
+            result.tests.append(nodeid)
+            if outcome in ("failed", "xfailed") and req_id in failed:
+                result.status = "known-failure" if req_id in self.known else "fail"
+                result.reasons.append(reason)
+            elif outcome == "skipped":
+                if result.status == "not run":
+                    result.status = "skip"
+                    result.reasons.append(reason)
+            elif result.status in ("not run", "skip"):
+                result.status, result.reasons = "pass", []
+
+    def finish(self) -> None:
+        for req_id, reason in self.known.items():
+            result = self.by_id.get(req_id)
+            if result is None:
+                continue
+            result.known_reason = reason
+            if result.status == "pass":
+                result.now_passing = True
+
+    def failing(self, level: str) -> list[RequirementResult]:
+        gated = GATED_LEVELS[level]
+        return [r for r in self.by_id.values() if r.status == "fail" and r.requirement.level in gated]
+
+    def counts(self) -> dict[str, tuple[int, int]]:
+        """level → (passed, checked) over requirements that ran and were not skipped."""
+        out: dict[str, tuple[int, int]] = {}
+        for result in self.by_id.values():
+            if result.status in ("not run", "skip"):
+                continue
+            passed, total = out.get(result.requirement.level, (0, 0))
+            out[result.requirement.level] = (passed + (result.status == "pass"), total + 1)
+        return out
+
+    def summary_line(self) -> str:
+        parts = [f"{level} {passed}/{total}" for level, (passed, total) in sorted(self.counts().items(),
+                 key=lambda kv: ("MUST", "SHOULD", "MAY").index(kv[0]))]
+        statuses = [r.status for r in self.by_id.values()]
+        for status, label in (("skip", "skipped"), ("known-failure", "known failures"), ("not run", "not run")):
+            if statuses.count(status):
+                parts.append(f"{statuses.count(status)} {label}")
+        now_passing = sum(r.now_passing for r in self.by_id.values())
+        if now_passing:
+            parts.append(f"{now_passing} known failures now pass")
+        return " · ".join(parts) or "no requirement checked"

@@ -1,0 +1,44 @@
+"""Validators built from the profile's OpenAPI file: the one source of every shape."""
+
+from __future__ import annotations
+
+import functools
+from typing import Any
+
+import jsonschema
+import yaml
+from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT202012
+
+from conformance.profiles import spec_path
+
+SPEC_URI = "urn:conformance:spec"
+
+@functools.cache
+def load_spec(profile: str) -> dict[str, Any]:
+    return yaml.safe_load(spec_path(profile).read_text(encoding="utf-8"))
+
+
+@functools.cache
+def validator(profile: str, schema_name: str) -> jsonschema.protocols.Validator:
+    """A JSON Schema validator for components.schemas[schema_name] (formats not asserted: they are rules of their own)."""
+    spec = load_spec(profile)
+    registry = Registry().with_resource(SPEC_URI, Resource(contents=spec, specification=DRAFT202012))
+    schema = {"$ref": f"{SPEC_URI}#/components/schemas/{schema_name}"}
+    return jsonschema.Draft202012Validator(schema, registry=registry)
+
+
+def schema_errors(profile: str, schema_name: str, instance: Any) -> list[jsonschema.ValidationError]:
+    return sorted(validator(profile, schema_name).iter_errors(instance), key=lambda e: list(e.absolute_path))
+
+
+def documented_statuses(profile: str) -> frozenset[int]:
+    spec = load_spec(profile)
+    (operation,) = [op["get"] for op in spec["paths"].values()]
+    return frozenset(int(code) for code in operation["responses"])
+
+
+def response_schema(profile: str, status: int) -> dict[str, Any]:
+    spec = load_spec(profile)
+    (operation,) = [op["get"] for op in spec["paths"].values()]
+    return operation["responses"][str(status)]

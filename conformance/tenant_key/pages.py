@@ -1,0 +1,122 @@
+"""Pages of the tenant-key variant: one page read from an exchange, and walks over a whole chat."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass
+from typing import Any
+
+from conformance import invariants
+from conformance.client import Client, Exchange
+from conformance.violations import Violation, evidence
+
+DEFAULTS = {"offset": 0, "limit": 50, "order": "asc"}
+MAX_WALK_PAGES = 600
+
+
+@dataclass(frozen=True)
+class Page:
+    exchange: Exchange
+    messages: tuple[dict[str, Any], ...]
+    total: int
+    offset: int
+    limit: int
+    has_more: bool
+
+    @property
+    def ids(self) -> list[str]:
+        return [m["id"] for m in self.messages]
+
+    def instants(self) -> list[dt.datetime]:
+        with evidence(self.exchange):
+            return [invariants.parse_instant(m["created_at"]) for m in self.messages]
+
+
+def read_page(exchange: Exchange, status_rule: str = "PARAM-VALID-ACCEPTED") -> Page:
+    """A 200 page that conforms to openapi.yaml (ENV-SHAPE / MSG-SHAPE), else a Violation.
+
+    status_rule names the requirement a status other than 200 breaks.
+    """
+    with evidence(exchange):
+        invariants.status_is(exchange.status, [200], status_rule, "a valid request for the caller's own chat")
+        body = invariants.json_body(exchange.body, "ENV-SHAPE")
+        invariants.page_conforms(body)
+    return Page(exchange, tuple(body["messages"]), body["total"], body["offset"], body["limit"], body["has_more"])
+
+
+def check_page(page: Page, offset: int, limit: int, order: str = "asc") -> None:
+    """Every rule one page can be held to on its own."""
+    with evidence(page.exchange):
+        invariants.offset_is_echoed(offset, page.offset)
+        invariants.limit_is_echoed(limit, page.limit)
+        invariants.page_length_is_right(limit, offset, page.total, len(page.messages))
+        invariants.has_more_is_consistent(offset, len(page.messages), page.total, page.has_more)
+        for message in page.messages:
+            invariants.created_at_is_rfc3339(message["created_at"])
+        invariants.is_sorted(page.instants(), order)
+
+
+@dataclass(frozen=True)
+class Walk:
+    chat_id: Any
+    size: int
+    order: str
+    pages: tuple[Page, ...]
+
+    @property
+    def total(self) -> int:
+        return self.pages[0].total
+
+    @property
+    def ids(self) -> list[str]:
+        return [i for page in self.pages for i in page.ids]
+
+    def messages(self) -> list[dict[str, Any]]:
+        return [m for page in self.pages for m in page.messages]
+
+    def instants(self) -> list[dt.datetime]:
+        return [t for page in self.pages for t in page.instants()]
+
+
+def walk(client: Client, chat_id: Any, key: str, size: int, order: str) -> Walk:
+    """Read a chat page by page as the docs' "load all messages" loop does, until an empty page.
+
+    has_more and total are not trusted to end the walk (they are what is under test); the walk stops
+    at the first empty page, or when it has gone two pages past every total it was told.
+    """
+    pages: list[Page] = []
+    offset, told = 0, 0
+    while len(pages) < MAX_WALK_PAGES:
+        exchange = client.get_messages(chat_id, {"offset": offset, "limit": size, "order": order}, key=key)
+        page = read_page(exchange, "PAGE-OFFSET-PAST-END" if pages and offset >= told else "PARAM-VALID-ACCEPTED")
+        pages.append(page)
+        told = max(told, page.total)
+        if not page.messages or len(pages) > math.ceil(told / size) + 1:
+            break
+        offset += size
+    return Walk(chat_id, size, order, tuple(pages))
+
+
+def check_walk(result: Walk) -> None:
+    """Per-page rules, a stable total, and order across page boundaries."""
+    first_total = result.pages[0].total
+    for index, page in enumerate(result.pages):
+        check_page(page, index * result.size, result.size, result.order)
+        if page.total != first_total:
+            raise Violation(
+                "PAGE-TOTAL",
+                f"total changed during the walk: {first_total} on the first page, {page.total} at offset {page.offset}",
+                page.exchange,
+            )
+    invariants.is_sorted(result.instants(), result.order)
+
+
+def divisor_page_size(total: int) -> int:
+    """A page size (≤ 100, > 1 where possible) that divides total exactly, so the last page is full."""
+    if 1 < total <= 100:
+        return total
+    for size in range(min(100, total // 2), 1, -1):
+        if total % size == 0:
+            return size
+    return 1
