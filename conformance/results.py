@@ -43,6 +43,7 @@ class Results:
         """outcome: passed | failed | skipped | xfailed (a known failure)."""
         checked = props.get(CHECKS, "").split()
         failed = props.get(FAILED, "").split() or (checked if outcome in ("failed", "xfailed") else [])
+        checked += [req_id for req_id in failed if req_id not in checked]
         if outcome == "failed" and not failed:
             self.unattributed_failures.append(nodeid)
         for req_id in checked:

@@ -1,0 +1,54 @@
+"""The suite proves itself: every mutant is caught for the right reason; every legitimate server passes."""
+
+from __future__ import annotations
+
+import pytest
+
+from conformance.catalogue import requirements
+from harness import load_switches, run_suite, serve
+
+MUTANTS = load_switches("mutants")
+VARIATIONS = load_switches("variations")
+PROFILE_ARGS = {"tenant-key": [], "org-token": ["--profile", "org-token"]}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("mutant", MUTANTS, ids=[m["name"] for m in MUTANTS])
+def test_mutant_is_caught_naming_its_requirements(mutant, record_property):
+    with serve(mutant["profile"], mutant=mutant["name"]) as url:
+        run = run_suite(*PROFILE_ARGS[mutant["profile"]], *mutant.get("suite_args", []), base_url=url)
+    declared = set(mutant["violates"])
+    caught = declared & run.failed()
+    record_property("kill_row", f"{mutant['name']}|{' '.join(sorted(declared))}|{' '.join(sorted(caught))}")
+    assert declared, f"mutant {mutant['name']} declares no requirement it violates"
+    assert run.report, f"the suite wrote no report:\n{run.output[-3000:]}"
+    assert caught == declared, (
+        f"mutant {mutant['name']} ({mutant['description']}): expected failures {sorted(declared)}, "
+        f"the suite failed {sorted(run.failed())}\n{run.output[-3000:]}"
+    )
+    if any(requirements()[r].level == "MUST" for r in declared):
+        assert run.returncode == 1, f"a MUST violation must fail the run (exit {run.returncode})"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("mode", ["dataset", "discovery"])
+@pytest.mark.parametrize("variation", [None, *VARIATIONS], ids=["reference", *[v["name"] for v in VARIATIONS]])
+def test_legitimate_server_passes(variation, mode):
+    profile = variation["profile"] if variation else "tenant-key"
+    with serve(profile, variation=variation and variation["name"]) as url:
+        args = [*PROFILE_ARGS[profile], *(["--no-dataset", *discovery_args(profile)] if mode == "discovery" else [])]
+        run = run_suite(*args, base_url=url)
+    assert run.returncode == 0 and not run.failed(), (
+        f"{variation and variation['name']} ({mode} mode) must pass; failed {sorted(run.failed())}\n{run.output[-4000:]}"
+    )
+
+
+def discovery_args(profile: str) -> list[str]:
+    """The ids and keys a user of discovery mode passes: those of the shipped dataset, given by hand."""
+    from conformance.dataset import load_dataset
+    from conformance.profiles import default_dataset_path
+
+    data = load_dataset(default_dataset_path(profile), profile)
+    return ["--api-key", data.tenants["primary"], "--foreign-api-key", data.tenants["foreign"],
+            "--chat-id", str(data.roles["populated"]), "--empty-chat-id", str(data.roles["empty"]),
+            "--foreign-chat-id", str(data.roles["foreign"])]
