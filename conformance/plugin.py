@@ -137,7 +137,7 @@ class Run:
 
     # -------------------------------------------------------------- hooks on the controller (or the only process)
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
-        if not (report.when == "call" or report.failed or report.skipped):
+        if self.target is None or not (report.when == "call" or report.failed or report.skipped):
             return
         outcome = "xfailed" if hasattr(report, "wasxfail") else report.outcome
         props = dict(report.user_properties)
@@ -203,8 +203,25 @@ def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool 
     return True if collection_path.name in other else None
 
 
+def runs_the_suite(config: pytest.Config) -> bool:
+    """Whether this session collects the suite's checks (the plugin stays dormant in other pytest runs)."""
+    workerinput = getattr(config, "workerinput", None)
+    if workerinput is not None:
+        return "conformance_base_url" in workerinput
+    package = Path(__file__).parent
+    for arg in config.args:
+        if config.option.pyargs and arg.split("::")[0].split(".")[0] == package.name:
+            return True
+        path = Path(config.invocation_params.dir, arg.split("::")[0]).resolve()
+        if path == package or package in path.parents:
+            return True
+    return False
+
+
 @pytest.hookimpl(tryfirst=True)
 def pytest_sessionstart(session: pytest.Session) -> None:
+    if not runs_the_suite(session.config):
+        return
     run = session.config.stash[RUN]
     run.start()
     if not hasattr(session.config, "workerinput"):
@@ -217,6 +234,8 @@ def pytest_sessionstart(session: pytest.Session) -> None:
 @pytest.hookimpl(optionalhook=True)
 def pytest_configure_node(node: Any) -> None:
     run = node.config.stash[RUN]
+    if run.target is None:
+        return
     node.workerinput["conformance_base_url"] = run.target.base_url
     node.workerinput["conformance_embedded"] = run.target.embedded
 
@@ -229,12 +248,19 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 
 @pytest.fixture(scope="session")
 def target(request: pytest.FixtureRequest) -> Target:
-    return request.config.stash[RUN].target
+    return _started(request.config).target
 
 
 @pytest.fixture(scope="session")
 def client(request: pytest.FixtureRequest) -> Client:
-    return request.config.stash[RUN].client
+    return _started(request.config).client
+
+
+def _started(config: pytest.Config) -> Run:
+    run = config.stash[RUN]
+    if run.target is None:
+        raise pytest.UsageError("the conformance checks run only as part of the suite: pytest conformance (or --pyargs conformance)")
+    return run
 
 
 @pytest.fixture
@@ -244,7 +270,8 @@ def need(target: Target):
     def need(*names: str) -> None:
         reason = target.missing(*names)
         if reason:
-            pytest.skip(reason)
+            # Reported at the test's location, not this fixture's.
+            raise pytest.skip.Exception(reason, _use_item_location=True)
 
     return need
 
@@ -252,6 +279,8 @@ def need(target: Target):
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Any:
     report = yield
+    if item.config.stash[RUN].target is None:
+        return report
     ids = [i for mark in item.iter_markers("requirement") for i in mark.args]
     report.user_properties = [p for p in report.user_properties if p[0] not in (CHECKS, FAILED, REASON)]
     report.user_properties.append((CHECKS, " ".join(ids)))
@@ -275,6 +304,8 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Any:
 
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if config.stash[RUN].target is None:
+        return
     known = requirements()
     for item in items:
         for mark in item.iter_markers("requirement"):

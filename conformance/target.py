@@ -16,7 +16,7 @@ NEEDS = {
     "chat_id": "--chat-id (CONFORMANCE_CHAT_ID): a chat of the primary tenant with messages",
     "empty_chat_id": "--empty-chat-id (CONFORMANCE_EMPTY_CHAT_ID): a chat of the primary tenant without messages",
     "foreign_chat_id": "--foreign-chat-id (CONFORMANCE_FOREIGN_CHAT_ID): a chat of the foreign tenant",
-    "dataset": "dataset mode: load conformance/data/dataset.json (or --dataset PATH) into the target and drop --no-dataset",
+    "dataset": "dataset mode: load the shipped dataset (conformance/data/) or your --dataset PATH into the target, and drop --no-dataset",
 }
 
 
