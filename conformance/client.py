@@ -19,7 +19,11 @@ MAX_BODY_BYTES = 8 * 1024 * 1024
 
 
 class TargetError(Exception):
-    """The target could not be talked to: no answer, a timeout, a reset, an oversized body."""
+    """The target's answer could not be read: a reset mid-answer, an oversized body."""
+
+
+class Unreachable(TargetError):
+    """No answer at all: the connection failed (refused, DNS, TLS) or timed out."""
 
 
 class BudgetExhausted(TargetError):
@@ -130,7 +134,9 @@ class Client:
             with self._http.stream("GET", url, headers=headers) as response:
                 body = _read_capped(response)
         except httpx.TimeoutException as exc:
-            raise TargetError(f"GET {url}: no answer within {self.timeout:g} s (--request-timeout)") from exc
+            raise Unreachable(f"GET {url}: no answer within {self.timeout:g} s (--request-timeout)") from exc
+        except httpx.ConnectError as exc:
+            raise Unreachable(f"GET {url}: ConnectError: {REDACTOR.scrub(str(exc)) or 'connection failed'}") from exc
         except httpx.HTTPError as exc:
             raise TargetError(f"GET {url}: {type(exc).__name__}: {REDACTOR.scrub(str(exc)) or 'connection failed'}") from exc
         masked = tuple(

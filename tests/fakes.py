@@ -1,0 +1,103 @@
+"""Targets that misbehave on purpose, on loopback: silent, garbage, enormous; and a method-recording wrapper."""
+
+from __future__ import annotations
+
+import contextlib
+import socket
+import threading
+from collections import Counter
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from reference.serve import start_in_thread
+
+
+def closed_port_url() -> str:
+    """A loopback URL where nothing listens (the port was bound, never listened on, and released)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    return f"http://127.0.0.1:{port}"
+
+
+@contextlib.contextmanager
+def silent_server() -> Iterator[str]:
+    """Accepts connections, reads, never answers."""
+    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(64)
+    held: list[socket.socket] = []
+    stop = threading.Event()
+
+    def accept() -> None:
+        while not stop.is_set():
+            try:
+                conn, _ = listener.accept()
+            except OSError:
+                return
+            held.append(conn)
+
+    threading.Thread(target=accept, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{listener.getsockname()[1]}"
+    finally:
+        stop.set()
+        listener.close()
+        for conn in held:
+            conn.close()
+
+
+@contextlib.contextmanager
+def http_server(status: int, content_type: str, body: bytes, repeat: int = 1) -> Iterator[str]:
+    """Answers every GET with the same status, content type and body (sent `repeat` times)."""
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+            self.send_response(status)
+            self.send_header("Content-Type", content_type)
+            self.send_header("Content-Length", str(len(body) * repeat))
+            self.end_headers()
+            try:
+                for _ in range(repeat):
+                    self.wfile.write(body)
+            except (BrokenPipeError, ConnectionResetError):
+                pass
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+class MethodRecorder:
+    """ASGI middleware counting the methods (and requests) that reach the wrapped app."""
+
+    def __init__(self, app) -> None:
+        self.app = app
+        self.methods: Counter[str] = Counter()
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] == "http":
+            self.methods[scope["method"]] += 1
+        await self.app(scope, receive, send)
+
+
+@contextlib.contextmanager
+def recorded_reference(profile: str = "tenant-key") -> Iterator[tuple[str, MethodRecorder]]:
+    from conformance.dataset import load_dataset
+    from conformance.profiles import default_dataset_path
+    from reference.app import create_app
+
+    recorder = MethodRecorder(create_app(load_dataset(default_dataset_path(profile), profile), profile))
+    running = start_in_thread(recorder)
+    try:
+        yield running.url, recorder
+    finally:
+        running.stop()

@@ -1,0 +1,119 @@
+"""Safe to point at production: GET only, bounded, keys never written anywhere, bad targets end cleanly."""
+
+from __future__ import annotations
+
+import pytest
+
+from conformance.client import BudgetExhausted, Limits
+from conformance.dataset import load_dataset
+from conformance.profiles import default_dataset_path
+from fakes import closed_port_url, http_server, recorded_reference, silent_server
+from harness import load_switches, run_suite, serve
+
+pytestmark = pytest.mark.slow
+
+
+def keys(profile: str) -> dict[str, str]:
+    data = load_dataset(default_dataset_path(profile), profile)
+    return {"primary": data.tenants["primary"], "foreign": data.tenants["foreign"]}
+
+
+def key_env(profile: str) -> dict[str, str]:
+    k = keys(profile)
+    return {"CONFORMANCE_API_KEY": k["primary"], "CONFORMANCE_FOREIGN_API_KEY": k["foreign"]}
+
+
+@pytest.mark.parametrize("profile", ["tenant-key", "org-token"])
+def test_only_get_requests_reach_the_target_and_few_of_them(profile):
+    with recorded_reference(profile) as (url, recorder):
+        run = run_suite("--profile", profile, base_url=url)
+    assert run.returncode == 0, run.output[-3000:]
+    assert set(recorder.methods) == {"GET"}, recorder.methods
+    assert sum(recorder.methods.values()) < 2000
+
+
+@pytest.mark.parametrize("profile", ["tenant-key", "org-token"])
+def test_keys_never_appear_in_any_output_of_a_failing_run(profile, tmp_path):
+    """Every byte the suite produced — terminal, junit, reports, step summary — searched for both keys."""
+    mutant = next(m for m in load_switches("mutants") if m["profile"] == profile and "hang" not in m["name"])
+    summary = tmp_path / "summary.md"
+    with serve(profile, mutant=mutant["name"]) as url:
+        run = run_suite("--profile", profile, "-l", "-vv", "--tb=long", "-rA", base_url=url,
+                        extra_env={**key_env(profile), "GITHUB_STEP_SUMMARY": str(summary)})
+    assert run.returncode == 1, run.output[-2000:]
+    produced = {"terminal": run.output.encode(), "step summary": summary.read_bytes(), **run.files}
+    assert "junit.xml" in produced and "report/report.json" in produced
+    for name, key in keys(profile).items():
+        # A near miss the suite sent (the key less its last character) would give the key away too.
+        for secret in (key, key[:-1]):
+            leaks = [where for where, data in produced.items() if secret.encode() in data]
+            assert not leaks, f"the {name} key appears in {leaks}"
+    assert b"***" in produced["terminal"] or b"[Filtered]" in produced["terminal"]
+
+
+def test_hanging_target_ends_the_session_with_one_message():
+    with silent_server() as url:
+        run = run_suite("--request-timeout", "0.5", base_url=url, timeout=60)
+    assert run.returncode == 3
+    assert f"cannot reach the target {url}" in run.output and "no answer within 0.5 s" in run.output
+    assert "Traceback" not in run.output
+
+
+def test_unreachable_url_ends_the_session_with_one_message():
+    url = closed_port_url()
+    run = run_suite(base_url=url, timeout=60)
+    assert run.returncode == 3
+    assert f"cannot reach the target {url}" in run.output and "ConnectError" in run.output
+    assert "Traceback" not in run.output
+
+
+def test_rejected_key_ends_the_session_with_one_message():
+    with serve() as url:
+        run = run_suite(base_url=url, extra_env={"CONFORMANCE_API_KEY": "wrong-key-123456"}, timeout=60)
+    assert run.returncode == 3
+    assert "rejects the API key" in run.output and "wrong-key-123456" not in run.output
+
+
+def test_garbage_answers_fail_with_a_reason_and_the_run_ends():
+    with http_server(200, "text/html", b"<html><body>Welcome to nginx!</body></html>") as url:
+        run = run_suite(base_url=url, timeout=120)
+    assert run.returncode == 1
+    assert "the body is not JSON" in run.output and "Content-Type is 'text/html'" in run.output
+    assert "ENV-SHAPE [MUST]" in run.output
+
+
+def test_an_enormous_body_is_cut_off_with_a_reason():
+    with http_server(200, "application/json", b"[" + b"0," * 512 * 1024, repeat=20) as url:
+        run = run_suite("-k", "test_no_query_string", base_url=url, timeout=120)
+    assert run.returncode == 1
+    assert "response body larger than" in run.output
+
+
+def test_max_requests_stops_the_run_and_says_so():
+    with recorded_reference() as (url, recorder):
+        run = run_suite("--max-requests", "40", base_url=url)
+    assert run.returncode == 1
+    assert "request budget exhausted: 40 requests sent (--max-requests)" in run.output
+    assert sum(recorder.methods.values()) <= 40
+
+
+def test_rate_limit_spaces_requests(monkeypatch):
+    """Limits sleeps so that requests keep to N per second (a fake clock: no timing in tests)."""
+    now, slept = [100.0], []
+    monkeypatch.setattr("conformance.client.time.monotonic", lambda: now[0])
+    monkeypatch.setattr("conformance.client.time.sleep", lambda s: slept.append(s))
+    limits = Limits(max_requests=10, rate_per_second=4)
+    for _ in range(3):
+        limits.acquire()
+    assert slept == pytest.approx([0.25, 0.5])
+    now[0] += 10  # a pause: no debt carried over
+    limits.acquire()
+    assert len(slept) == 2
+
+
+def test_budget_counts_every_request():
+    limits = Limits(max_requests=2, rate_per_second=None)
+    limits.acquire()
+    limits.acquire()
+    with pytest.raises(BudgetExhausted, match="2 requests sent"):
+        limits.acquire()
