@@ -65,7 +65,15 @@ class Exchange:
         return " ".join(parts)
 
     def excerpt(self, limit: int = 800) -> str:
-        text = self.body.decode("utf-8", errors="replace")
+        """The status, content type and body, with a page's messages counted rather than printed."""
+        ok, value = self.parsed
+        if ok and isinstance(value, dict) and isinstance(value.get("messages"), list):
+            text = json.dumps({k: (f"<{len(v)} messages>" if k == "messages" else v) for k, v in value.items()},
+                              ensure_ascii=False)
+        elif ok and isinstance(value, list) and value:
+            text = f"<JSON array of {len(value)} items; the first: {json.dumps(value[0], ensure_ascii=False)}>"
+        else:
+            text = self.body.decode("utf-8", errors="replace")
         if len(text) > limit:
             text = text[:limit] + f"… ({len(self.body)} bytes)"
         return f"HTTP {self.status} ({self.content_type or 'no content type'})\n{text}"

@@ -165,6 +165,8 @@ class Run:
             return
         terminalreporter.section("conformance")
         terminalreporter.write_line(f"target: {self.target.describe()}")
+        if not getattr(self.config, "workerinput", None) and self.config.getoption("numprocesses", None) in (None, 0):
+            terminalreporter.write_line(f"requests sent: {self.client.limits.sent} (all GET)")
         warnings = [r for r in self.results.by_id.values() if r.status == "fail" and r not in self.results.failing(self.level)]
         for result in warnings:
             terminalreporter.write_line(f"warning: {result.requirement.headline()}", yellow=True)
