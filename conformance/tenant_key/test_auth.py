@@ -87,8 +87,9 @@ def test_bad_key_on_a_foreign_chat_is_401(client, need, target):
 
 
 @pytest.mark.requirement("AUTH-PARAM-PRECEDENCE")
+@pytest.mark.parametrize("key", [None, "not-a-real-key-7c1d9e"], ids=["missing key", "invalid key"])
 @pytest.mark.parametrize("query", [{"limit": "101"}, {"offset": "-1"}, {"order": "sideways"}])
-def test_missing_key_and_bad_parameter_is_rejected(client, target, query):
-    exchange = client.get_messages(chat_or_unknown(target), query)
+def test_bad_key_and_bad_parameter_is_rejected(client, target, query, key):
+    exchange = client.get_messages(chat_or_unknown(target), query, key=Secret(key) if key else None)
     with evidence(exchange):
-        invariants.status_is(exchange.status, [400, 401], "AUTH-PARAM-PRECEDENCE", "no key and an invalid parameter")
+        invariants.status_is(exchange.status, [400, 401], "AUTH-PARAM-PRECEDENCE", "a bad key and an invalid parameter")

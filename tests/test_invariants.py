@@ -1,0 +1,1034 @@
+"""The rule functions of conformance/invariants.py, each held to its requirement on chosen and generated inputs.
+
+Every rejection is asserted by the requirement id it raises, so a rule that fails for the wrong reason fails here.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import json
+import re
+import unicodedata
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+
+from conformance import invariants, spec
+from conformance.catalogue import requirement
+from conformance.violations import Violation
+
+# Fast and repeatable: no example database written into the repository, the same examples on every run.
+FAST = settings(max_examples=200, derandomize=True, database=None, deadline=None)
+FEW = settings(max_examples=50, derandomize=True, database=None, deadline=None)
+# A known defect of invariants.py: the test states the right behaviour and fails (no raise, or the wrong id) until fixed.
+
+
+@contextmanager
+def violates(req_id: str) -> Iterator[None]:
+    """The block must raise a Violation naming req_id (and no other requirement)."""
+    with pytest.raises(Violation) as caught:
+        yield
+    assert caught.value.requirement == req_id, (
+        f"expected a violation of {req_id}, got {caught.value.requirement}: {caught.value.detail}")
+    assert str(caught.value).startswith(f"{req_id}: ")
+
+
+# ------------------------------------------------------------------ strategies
+
+OFFSETS = [dt.timedelta(0), dt.timedelta(hours=2), -dt.timedelta(hours=5, minutes=30), dt.timedelta(hours=14),
+           -dt.timedelta(hours=12), dt.timedelta(hours=5, minutes=45), dt.timedelta(hours=23, minutes=59)]
+ZONES = [dt.timezone(o) for o in OFFSETS]
+
+# Wall-clock times, rendered as written (years 0001-9999), a day away from datetime's limits so that comparing
+# across offsets never overflows.
+wall_times = st.datetimes(min_value=dt.datetime(1, 1, 2), max_value=dt.datetime(9999, 12, 30, 23, 59, 59, 999999))
+aware_instants = st.datetimes(min_value=dt.datetime(2000, 1, 1), max_value=dt.datetime(2030, 12, 31),
+                              timezones=st.sampled_from(ZONES))
+non_negative = st.integers(min_value=0, max_value=10**6)
+ids = st.text(alphabet="abcdefghijklmnopqrstuvwxyz0123456789-", min_size=1, max_size=12)
+json_scalars = (st.none() | st.booleans() | st.integers(min_value=-(2**53), max_value=2**53)
+                | st.floats(allow_nan=False, allow_infinity=False) | st.text(max_size=10))
+json_values = st.recursive(
+    json_scalars,
+    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=5), children, max_size=4),
+    max_leaves=12,
+)
+
+
+def render_offset(offset: dt.timedelta, zulu: str = "Z") -> str:
+    if offset == dt.timedelta(0) and zulu:
+        return zulu
+    sign = "-" if offset < dt.timedelta(0) else "+"
+    minutes = abs(int(offset.total_seconds())) // 60
+    return f"{sign}{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def rfc3339(wall: dt.datetime, offset: dt.timedelta, digits: int, extra: str = "", sep: str = "T", zulu: str = "Z") -> str:
+    """wall written with `digits` fractional digits (beyond 6: `extra` digits after the microseconds)."""
+    fraction = f"{wall.microsecond:06d}{extra}"[:digits]
+    fraction = f".{fraction.ljust(digits, '0')}" if digits else ""
+    return (f"{wall.year:04d}-{wall.month:02d}-{wall.day:02d}{sep}{wall.hour:02d}:{wall.minute:02d}:"
+            f"{wall.second:02d}{fraction}{render_offset(offset, zulu)}")
+
+
+def truncated(wall: dt.datetime, digits: int) -> dt.datetime:
+    keep = min(digits, 6)
+    return wall.replace(microsecond=wall.microsecond // 10 ** (6 - keep) * 10 ** (6 - keep))
+
+
+# ------------------------------------------------------------------ parse_instant / created_at_is_rfc3339
+
+@FAST
+@given(wall=wall_times, offset=st.sampled_from(OFFSETS), digits=st.integers(0, 9),
+       extra=st.text(alphabet="0123456789", min_size=3, max_size=3), zulu=st.sampled_from(["Z", "z", ""]))
+def test_parse_instant_round_trips_rfc3339_with_any_offset_and_precision(wall, offset, digits, extra, zulu):
+    text = rfc3339(wall, offset, digits, extra, zulu=zulu)
+    parsed = invariants.parse_instant(text)
+    tz = dt.timezone(offset)
+    assert parsed == truncated(wall, digits).replace(tzinfo=tz), text
+    assert parsed.utcoffset() == offset, text
+    assert invariants.created_at_is_rfc3339(text) is None
+
+
+@pytest.mark.parametrize("same", [
+    "2024-01-15T10:30:00Z", "2024-01-15T10:30:00+00:00", "2024-01-15T12:30:00+02:00", "2024-01-15T05:00:00-05:30",
+    "2024-01-15T10:30:00.000Z", "2024-01-15T10:30:00.000000000Z", "2024-01-15t10:30:00z", "2024-01-15T10:30:00-00:00",
+])
+def test_parse_instant_gives_the_same_instant_for_every_rendering(same):
+    assert invariants.parse_instant(same) == dt.datetime(2024, 1, 15, 10, 30, tzinfo=dt.timezone.utc)
+
+
+def test_parse_instant_drops_digits_beyond_microseconds():
+    assert invariants.parse_instant("2024-01-15T10:30:00.123456789Z").microsecond == 123456
+    assert invariants.parse_instant("2024-01-15T10:30:00.1Z").microsecond == 100000
+
+
+def test_parse_instant_accepts_a_leap_second():
+    # RFC 3339 §5.7 allows second 60; it is read as the last representable instant of that minute.
+    assert invariants.parse_instant("2016-12-31T23:59:60Z") == dt.datetime(2016, 12, 31, 23, 59, 59, tzinfo=dt.timezone.utc)
+
+
+NOT_RFC3339 = {
+    "no offset": "2024-01-15T10:30:00",
+    "no offset, fraction": "2024-01-15T10:30:00.123",
+    # RFC 3339's ABNF (and JSON Schema's date-time) requires "T" or "t"; the §5.6 note about a space is
+    # an option for applications by agreement, which the docs do not make.
+    "space instead of T": "2024-01-15 10:30:00Z",
+    "date only": "2024-01-15",
+    "time only": "10:30:00Z",
+    "offset without colon": "2024-01-15T10:30:00+0200",
+    "offset hours only": "2024-01-15T10:30:00+02",
+    "named zone": "2024-01-15T10:30:00 UTC",
+    "no seconds": "2024-01-15T10:30Z",
+    "empty fraction": "2024-01-15T10:30:00.Z",
+    "comma fraction": "2024-01-15T10:30:00,5Z",
+    "basic format": "20240115T103000Z",
+    "two-digit year": "24-01-15T10:30:00Z",
+    "slashes": "2024/01/15T10:30:00Z",
+    "leading space": " 2024-01-15T10:30:00Z",
+    "trailing space": "2024-01-15T10:30:00Z ",
+    "trailing garbage": "2024-01-15T10:30:00Zjunk",
+    "epoch seconds as text": "1705314600",
+    "empty": "",
+    # impossible values in the right form
+    "February 30": "2024-02-30T00:00:00Z",
+    "February 29 of a common year": "2023-02-29T00:00:00Z",
+    "month 13": "2024-13-01T00:00:00Z",
+    "month 0": "2024-00-10T00:00:00Z",
+    "day 0": "2024-01-00T00:00:00Z",
+    "day 32": "2024-01-32T00:00:00Z",
+    "hour 24": "2024-01-15T24:00:00Z",
+    "minute 60": "2024-01-15T10:60:00Z",
+    "offset +24:00": "2024-01-15T10:30:00+24:00",
+    "offset minute 60": "2024-01-15T10:30:00+01:60",
+}
+
+
+@pytest.mark.parametrize("text", NOT_RFC3339.values(), ids=NOT_RFC3339.keys())
+def test_parse_instant_rejects_what_is_not_an_rfc3339_date_time(text):
+    with violates("MSG-CREATED-AT-RFC3339"):
+        invariants.parse_instant(text)
+    with violates("ORG-CREATED-AT-RFC3339"):
+        invariants.created_at_is_rfc3339(text, "ORG-CREATED-AT-RFC3339")
+
+
+@pytest.mark.parametrize("value", [1705314600, 1705314600.5, None, True, b"2024-01-15T10:30:00Z",
+                                   ["2024-01-15T10:30:00Z"], {"at": "2024-01-15T10:30:00Z"}],
+                         ids=["int", "float", "None", "bool", "bytes", "list", "object"])
+def test_parse_instant_rejects_values_that_are_not_strings(value):
+    with violates("MSG-CREATED-AT-RFC3339"):
+        invariants.parse_instant(value)
+
+
+@FAST
+@given(wall=wall_times, offset=st.sampled_from(OFFSETS))
+def test_parse_instant_rejects_any_date_time_without_its_offset(wall, offset):
+    text = rfc3339(wall, offset, 3)
+    without = re.sub(r"(Z|[+-]\d{2}:\d{2})$", "", text)
+    with violates("MSG-CREATED-AT-RFC3339"):
+        invariants.parse_instant(without)
+
+
+PARSE_NEAR_MISSES = {
+    # `$` also matches before a final newline.
+    "trailing newline": "2024-01-15T10:30:00Z\n",
+    # seconds are clamped with min(second, 59): only 60 (a leap second) is RFC 3339.
+    "second 61": "2024-01-15T10:30:61Z",
+    "second 99": "2024-01-15T10:30:99Z",
+    # \d matches any Unicode decimal digit; RFC 3339's DIGIT is ASCII 0-9.
+    "fullwidth digits": "\uff12\uff10\uff12\uff14-01-15T10:30:00Z",
+    "Arabic-Indic digits": "2024-01-15T\u0661\u0660:30:00Z",
+}
+
+
+@pytest.mark.parametrize("text", PARSE_NEAR_MISSES.values(), ids=PARSE_NEAR_MISSES.keys())
+def test_parse_instant_rejects_near_misses(text):
+    with violates("MSG-CREATED-AT-RFC3339"):
+        invariants.parse_instant(text)
+
+
+# ------------------------------------------------------------------ json_body
+
+@FAST
+@given(value=json_values)
+def test_json_body_returns_any_json_value(value):
+    assert invariants.same_value(invariants.json_body(json.dumps(value).encode("utf-8"), "ENV-SHAPE"), value)
+
+
+@pytest.mark.parametrize("body", [b"", b"not json", b"{", b'{"a": 1', b"<html>500</html>", b"\xff\xfe{}",
+                                  b"\xef\xbb\xbf{}", b'{"detail": "x"} trailing'],
+                         ids=["empty", "text", "open brace", "truncated", "html", "not utf-8", "utf-8 BOM", "trailing"])
+def test_json_body_rejects_what_is_not_json_under_the_given_requirement(body):
+    with violates("ORG-BODY-ARRAY"):
+        invariants.json_body(body, "ORG-BODY-ARRAY")
+
+
+@pytest.mark.parametrize("body", [b'{"detail": NaN}', b'{"detail": Infinity}', b"[-Infinity]"])
+def test_json_body_rejects_non_json_number_tokens(body):
+    with violates("HTTP-ERROR-JSON"):
+        invariants.json_body(body, "HTTP-ERROR-JSON")
+
+
+# ------------------------------------------------------------------ status_is / status_is_documented / not_a_server_error
+
+@FAST
+@given(status=st.integers(100, 599), expected=st.sets(st.integers(100, 599), min_size=1, max_size=4))
+def test_status_is_accepts_exactly_the_expected_statuses(status, expected):
+    if status in expected:
+        invariants.status_is(status, iter(sorted(expected)), "AUTH-MISSING-401", "no key")
+    else:
+        with violates("AUTH-MISSING-401"):
+            invariants.status_is(status, iter(sorted(expected)), "AUTH-MISSING-401", "no key")
+
+
+def test_status_is_says_what_was_expected_and_what_came():
+    with pytest.raises(Violation) as caught:
+        invariants.status_is(200, [400, 401], "AUTH-PARAM-PRECEDENCE", "no key and limit=101")
+    assert "no key and limit=101" in caught.value.detail
+    assert "400 or 401" in caught.value.detail and "200" in caught.value.detail
+
+
+def statuses_in_statement(req_id: str) -> set[int]:
+    """The statuses a STATUS-DOCUMENTED statement lists in its parenthesis, e.g. "(200, 400, 401, 404, 500)"."""
+    listed = re.search(r"\(([\d,\s]+)\)", requirement(req_id).statement)
+    assert listed, f"{req_id}'s statement lists no statuses in parentheses"
+    return {int(s) for s in listed.group(1).split(",")}
+
+
+@pytest.mark.parametrize("profile, req_id", [("tenant-key", "HTTP-STATUS-DOCUMENTED"),
+                                             ("org-token", "ORG-STATUS-DOCUMENTED")])
+def test_status_is_documented_accepts_exactly_the_statuses_the_catalogue_lists(profile, req_id):
+    listed = statuses_in_statement(req_id)
+    for status in range(100, 600):
+        if status in listed:
+            invariants.status_is_documented(status, profile, req_id)
+        else:
+            with violates(req_id):
+                invariants.status_is_documented(status, profile, req_id)
+
+
+@pytest.mark.parametrize("status", [403, 422])
+def test_tenant_key_never_documents_403_or_422(status):
+    with violates("HTTP-STATUS-DOCUMENTED"):
+        invariants.status_is_documented(status, "tenant-key")
+
+
+def test_org_token_documents_403_but_not_422():
+    invariants.status_is_documented(403, "org-token", "ORG-STATUS-DOCUMENTED")
+    with violates("ORG-STATUS-DOCUMENTED"):
+        invariants.status_is_documented(422, "org-token", "ORG-STATUS-DOCUMENTED")
+
+
+@FAST
+@given(status=st.integers(100, 999))
+def test_not_a_server_error_rejects_exactly_5xx_and_above(status):
+    if status < 500:
+        invariants.not_a_server_error(status)
+        invariants.not_a_server_error(status, "ORG-NO-5XX")
+    else:
+        with violates("HTTP-NO-5XX"):
+            invariants.not_a_server_error(status)
+        with violates("ORG-NO-5XX"):
+            invariants.not_a_server_error(status, "ORG-NO-5XX")
+
+
+# ------------------------------------------------------------------ content_type_is_json
+
+# HTTP-CONTENT-TYPE-JSON: "Content-Type application/json (parameters such as charset allowed)". Media types
+# are case-insensitive (RFC 9110 §8.3.1); other JSON-based types such as application/problem+json are not
+# application/json, so the statement excludes them.
+JSON_CONTENT_TYPES = ["application/json", "application/json; charset=utf-8", "application/json;charset=UTF-8",
+                      "Application/JSON", "APPLICATION/JSON; CHARSET=utf-8", " application/json ",
+                      'application/json; charset="utf-8"; profile=x']
+NOT_JSON_CONTENT_TYPES = ["", "text/html", "text/plain; charset=utf-8", "application/problem+json",
+                          "application/vnd.api+json", "text/json", "application/jsonp", "application/json-seq",
+                          "application/x-json", "application/octet-stream", "json", "application/ json"]
+
+
+@pytest.mark.parametrize("content_type", JSON_CONTENT_TYPES)
+def test_content_type_is_json_accepts_application_json_with_parameters_in_any_case(content_type):
+    invariants.content_type_is_json(content_type)
+    invariants.content_type_is_json(content_type, "ORG-HTTP-CONTENT-TYPE-JSON")
+
+
+@pytest.mark.parametrize("content_type", NOT_JSON_CONTENT_TYPES)
+def test_content_type_is_json_rejects_every_other_media_type(content_type):
+    with violates("HTTP-CONTENT-TYPE-JSON"):
+        invariants.content_type_is_json(content_type)
+    with violates("ORG-HTTP-CONTENT-TYPE-JSON"):
+        invariants.content_type_is_json(content_type, "ORG-HTTP-CONTENT-TYPE-JSON")
+
+
+def test_a_missing_content_type_is_reported_as_missing():
+    with pytest.raises(Violation) as caught:
+        invariants.content_type_is_json("")
+    assert "missing" in caught.value.detail
+
+
+# ------------------------------------------------------------------ error bodies
+
+ERROR_OBJECTS = [{"detail": "limit must be at most 100"}, {"error": {"code": 400, "message": "bad limit"}}, {},
+                 {"detail": [{"loc": ["query", "limit"], "msg": "too big"}]}]
+
+
+@pytest.mark.parametrize("value", ERROR_OBJECTS, ids=["detail", "nested error", "empty", "list detail"])
+def test_error_body_is_json_object_accepts_any_object(value):
+    invariants.error_body_is_json_object(json.dumps(value).encode())
+
+
+@pytest.mark.parametrize("body", [b"[]", b'["bad"]', b'"bad limit"', b"400", b"null", b"true", b"", b"Bad Request",
+                                  b"<h1>404</h1>", b"\xff"])
+def test_error_body_is_json_object_rejects_anything_else(body):
+    with violates("HTTP-ERROR-JSON"):
+        invariants.error_body_is_json_object(body)
+
+
+STACK_TRACES = {
+    "python traceback": b'Traceback (most recent call last):\n  File "/app/main.py", line 12, in get\n    raise KeyError\n',
+    "python traceback in json": json.dumps({"detail": "Traceback (most recent call last):\n  ..."}).encode(),
+    "python frame": b'  File "/srv/app.py", line 88, in handler\n    return store[chat_id]',
+    "java frame": b'{"detail": "java.lang.NullPointerException at com.x.Y(Y.java:12)"}',
+    "java frame, inner class": b"java.lang.IllegalStateException\n\tat com.acme.Api$Handler.get(Api.java:301)",
+    "java frame in a plain body": b"at org.springframework.web.Servlet.service(Servlet.java:750)",
+}
+ORDINARY_ERRORS = {
+    "limit": b'{"detail": "limit must be at most 100"}',
+    "key": b'{"detail": "Invalid or missing API key"}',
+    "chat": b'{"detail": "Chat not found"}',
+    "at in prose": b'{"detail": "look at the docs (limit is at most 100)"}',
+    "file in prose": b'{"detail": "File too large, line length exceeded"}',
+    "org": b'{"error": "Permission denied (Chat doesn\'t belong to user\'s org)"}',
+    "empty": b"",
+    "not utf-8": b"\xff\xfe\xfd",
+}
+
+
+@pytest.mark.parametrize("body", STACK_TRACES.values(), ids=STACK_TRACES.keys())
+def test_error_body_has_no_stack_trace_catches_python_and_java_traces(body):
+    with violates("HTTP-NO-STACK-TRACE"):
+        invariants.error_body_has_no_stack_trace(body)
+
+
+@pytest.mark.parametrize("body", ORDINARY_ERRORS.values(), ids=ORDINARY_ERRORS.keys())
+def test_error_body_has_no_stack_trace_passes_ordinary_messages(body):
+    invariants.error_body_has_no_stack_trace(body)
+
+
+def test_error_body_has_no_stack_trace_catches_a_python_frame_inside_a_json_string():
+    body = json.dumps({"detail": 'File "/app/main.py", line 12, in get_messages'}).encode()
+    with violates("HTTP-NO-STACK-TRACE"):
+        invariants.error_body_has_no_stack_trace(body)
+
+
+@FAST
+@given(value=st.dictionaries(st.text(max_size=8), st.text(max_size=20), max_size=5))
+def test_error_body_is_object_of_strings_accepts_any_object_of_strings(value):
+    invariants.error_body_is_object_of_strings(json.dumps(value).encode())
+
+
+@FAST
+@given(value=st.dictionaries(st.text(max_size=8), st.text(max_size=20), max_size=4), key=st.text(max_size=8),
+       bad=json_values.filter(lambda v: not isinstance(v, str)))
+def test_error_body_is_object_of_strings_rejects_any_value_that_is_not_a_string(value, key, bad):
+    with violates("ORG-ERROR-BODY"):
+        invariants.error_body_is_object_of_strings(json.dumps({**value, key: bad}).encode())
+
+
+@pytest.mark.parametrize("body", [b"[]", b'["x"]', b'"x"', b"null", b"", b"oops"])
+def test_error_body_is_object_of_strings_rejects_what_is_not_an_object(body):
+    with violates("ORG-ERROR-BODY"):
+        invariants.error_body_is_object_of_strings(body)
+
+
+# ------------------------------------------------------------------ page_conforms (tenant-key shapes)
+
+def tk_message(**changes: Any) -> dict[str, Any]:
+    message = {"id": "msg-1", "content": "Hello", "sender_role": "user", "media_type": None, "media_url": None,
+               "created_at": "2024-01-15T10:30:00Z", "metadata": {}}
+    message.update(changes)
+    return message
+
+
+def tk_page(**changes: Any) -> dict[str, Any]:
+    page = {"messages": [tk_message(), tk_message(id="msg-2", sender_role="assistant", media_type="image",
+                                                  media_url="https://x.example/a.png", metadata={"model": "m"})],
+            "total": 15, "offset": 0, "limit": 2, "has_more": True}
+    page.update(changes)
+    return page
+
+
+def spec_examples(profile: str) -> list[Any]:
+    (operation,) = [op["get"] for op in spec.load_spec(profile)["paths"].values()]
+    content = operation["responses"]["200"]["content"]["application/json"]
+    return [example["value"] for example in content.get("examples", {}).values()]
+
+
+def test_page_conforms_accepts_a_valid_page():
+    invariants.page_conforms(tk_page())
+    invariants.page_conforms(tk_page(messages=[], total=0, has_more=False))
+    invariants.page_conforms(tk_page(limit=0, messages=[], has_more=True))  # limit=0 may be served (IMPL-LIMIT-ZERO)
+
+
+@pytest.mark.parametrize("example", spec_examples("tenant-key"), ids=lambda e: f"{len(e['messages'])} messages")
+def test_the_spec_examples_meet_every_page_rule(example):
+    invariants.page_conforms(example)
+    invariants.page_length_is_right(example["limit"], example["offset"], example["total"], len(example["messages"]))
+    invariants.has_more_is_consistent(example["offset"], len(example["messages"]), example["total"], example["has_more"])
+    invariants.is_sorted([invariants.parse_instant(m["created_at"]) for m in example["messages"]], "asc")
+
+
+@FAST
+@given(envelope_extra=st.dictionaries(st.text(min_size=1, max_size=8), json_values, max_size=3),
+       message_extra=st.dictionaries(st.text(min_size=1, max_size=8), json_values, max_size=3))
+def test_page_conforms_allows_extra_fields_in_the_envelope_and_in_messages(envelope_extra, message_extra):
+    page = tk_page()
+    for message in page["messages"]:
+        message.update({k: v for k, v in message_extra.items() if k not in message})
+    page.update({k: v for k, v in envelope_extra.items() if k not in page})
+    invariants.page_conforms(page)
+
+
+@pytest.mark.parametrize("field", ["messages", "total", "offset", "limit", "has_more"])
+def test_page_conforms_rejects_a_missing_envelope_field_as_env_shape(field):
+    page = tk_page()
+    del page[field]
+    with violates("ENV-SHAPE"):
+        invariants.page_conforms(page)
+
+
+ENVELOPE_BREAKS = {
+    "total as string": {"total": "15"}, "total negative": {"total": -1}, "total float": {"total": 1.5},
+    "total bool": {"total": True}, "offset negative": {"offset": -1}, "offset null": {"offset": None},
+    "limit above 100": {"limit": 101}, "limit string": {"limit": "2"}, "has_more string": {"has_more": "true"},
+    "has_more int": {"has_more": 1}, "messages object": {"messages": {}}, "messages null": {"messages": None},
+}
+
+
+@pytest.mark.parametrize("change", ENVELOPE_BREAKS.values(), ids=ENVELOPE_BREAKS.keys())
+def test_page_conforms_rejects_a_wrong_envelope_type_as_env_shape(change):
+    with violates("ENV-SHAPE"):
+        invariants.page_conforms(tk_page(**change))
+
+
+@pytest.mark.parametrize("body", [[], "page", None, 15], ids=["array", "string", "null", "number"])
+def test_page_conforms_rejects_a_body_that_is_not_an_object_as_env_shape(body):
+    with violates("ENV-SHAPE"):
+        invariants.page_conforms(body)
+
+
+@pytest.mark.parametrize("field", ["id", "content", "sender_role", "media_type", "media_url", "created_at", "metadata"])
+def test_page_conforms_rejects_a_missing_message_field_as_msg_shape(field):
+    page = tk_page()
+    del page["messages"][1][field]
+    with violates("MSG-SHAPE"):
+        invariants.page_conforms(page)
+
+
+MESSAGE_BREAKS = {
+    "id integer": {"id": 1}, "content null": {"content": None}, "sender_role system": {"sender_role": "system"},
+    "sender_role capitalised": {"sender_role": "User"}, "media_type number": {"media_type": 5},
+    "media_url object": {"media_url": {}}, "created_at number": {"created_at": 1705314600},
+    "metadata array": {"metadata": []}, "metadata null": {"metadata": None}, "metadata string": {"metadata": "{}"},
+}
+
+
+@pytest.mark.parametrize("change", MESSAGE_BREAKS.values(), ids=MESSAGE_BREAKS.keys())
+def test_page_conforms_rejects_a_wrong_type_inside_a_message_as_msg_shape(change):
+    page = tk_page()
+    page["messages"][1].update(change)
+    with violates("MSG-SHAPE"):
+        invariants.page_conforms(page)
+
+
+@pytest.mark.parametrize("item", [1, "msg-1", None, []], ids=["number", "string", "null", "array"])
+def test_page_conforms_rejects_a_message_that_is_not_an_object_as_msg_shape(item):
+    with violates("MSG-SHAPE"):
+        invariants.page_conforms(tk_page(messages=[tk_message(), item]))
+
+
+# ------------------------------------------------------------------ org_body_conforms
+
+def org_message(**changes: Any) -> dict[str, Any]:
+    message = {"id": 942819, "chat_id": 28068, "role": "user", "content": "hi", "created_at": "2024-05-03T14:15:29Z",
+               "metadata": {"response_time": 12.5, "token_count": 183}}
+    message.update(changes)
+    return message
+
+
+def test_org_body_conforms_accepts_arrays_of_messages_with_extra_fields():
+    invariants.org_body_conforms([])
+    invariants.org_body_conforms([org_message(), org_message(id=2, role="assistant", edited=True,
+                                                             metadata={"response_time": 0, "token_count": 0, "x": "y"})])
+
+
+@pytest.mark.parametrize("body", [{"messages": []}, {}, "[]", None, 1], ids=["page", "object", "string", "null", "number"])
+def test_org_body_conforms_rejects_a_body_that_is_not_an_array(body):
+    with violates("ORG-BODY-ARRAY"):
+        invariants.org_body_conforms(body)
+
+
+@pytest.mark.parametrize("field", ["id", "chat_id", "content", "created_at", "metadata", "role"])
+def test_org_body_conforms_rejects_a_missing_message_field(field):
+    message = org_message()
+    del message[field]
+    with violates("ORG-MSG-SHAPE"):
+        invariants.org_body_conforms([org_message(), message])
+
+
+ORG_MESSAGE_BREAKS = {
+    "id string": {"id": "942819"}, "id float": {"id": 1.5}, "chat_id bool": {"chat_id": True},
+    "content null": {"content": None}, "role null": {"role": None}, "created_at number": {"created_at": 1},
+    "metadata without response_time": {"metadata": {"token_count": 1}},
+    "metadata without token_count": {"metadata": {"response_time": 1}},
+    "token_count float": {"metadata": {"response_time": 1, "token_count": 1.5}},
+    "response_time string": {"metadata": {"response_time": "12", "token_count": 1}},
+    "metadata array": {"metadata": []}, "metadata null": {"metadata": None},
+}
+
+
+@pytest.mark.parametrize("change", ORG_MESSAGE_BREAKS.values(), ids=ORG_MESSAGE_BREAKS.keys())
+def test_org_body_conforms_rejects_a_wrong_type_inside_a_message(change):
+    with violates("ORG-MSG-SHAPE"):
+        invariants.org_body_conforms([org_message(), org_message(**change)])
+
+
+def test_org_body_conforms_rejects_a_tenant_key_message():
+    with violates("ORG-MSG-SHAPE"):
+        invariants.org_body_conforms([tk_message()])
+
+
+# ------------------------------------------------------------------ echoes and totals
+
+ECHOES: list[tuple[Callable[[int, Any], None], str]] = [(invariants.offset_is_echoed, "PAGE-OFFSET-ECHO"),
+                                                        (invariants.limit_is_echoed, "PAGE-LIMIT-ECHO")]
+
+
+@pytest.mark.parametrize("check, req_id", ECHOES, ids=["offset", "limit"])
+@FEW
+@given(requested=non_negative, other=non_negative)
+def test_an_echo_accepts_exactly_the_requested_value(check, req_id, requested, other):
+    check(requested, requested)
+    check(requested, float(requested))  # a JSON number with a zero fraction is that integer (as in JSON Schema)
+    if other != requested:
+        with violates(req_id):
+            check(requested, other)
+
+
+@pytest.mark.parametrize("check, req_id", ECHOES, ids=["offset", "limit"])
+@pytest.mark.parametrize("requested, echoed", [(1, True), (0, False), (1, "1"), (0, None), (50, "50"), (0, []), (1, 1.5)],
+                         ids=["True for 1", "False for 0", "string 1", "null for 0", "string 50", "array", "1.5"])
+def test_an_echo_rejects_other_types_even_when_equal_in_python(check, req_id, requested, echoed):
+    with violates(req_id):
+        check(requested, echoed)
+
+
+@FAST
+@given(expected=non_negative, got=non_negative)
+def test_total_is_accepts_exactly_the_expected_number(expected, got):
+    if got == expected:
+        invariants.total_is(expected, got, "the dataset")
+    else:
+        with violates("PAGE-TOTAL"):
+            invariants.total_is(expected, got, "the dataset")
+
+
+@pytest.mark.parametrize("expected, got", [(1, True), (0, False), (15, "15"), (0, None), (4, 4.5)])
+def test_total_is_rejects_other_types(expected, got):
+    with violates("PAGE-TOTAL"):
+        invariants.total_is(expected, got, "the dataset")
+
+
+def test_total_is_says_why_it_expected_the_number():
+    with pytest.raises(Violation) as caught:
+        invariants.total_is(15, 4, "the dataset's chat has 15 messages")
+    assert "the dataset's chat has 15 messages" in caught.value.detail
+
+
+# ------------------------------------------------------------------ has_more / page length
+
+@FAST
+@given(offset=non_negative, page_len=non_negative, total=non_negative)
+def test_has_more_is_consistent_accepts_exactly_offset_plus_length_below_total(offset, page_len, total):
+    expected = offset + page_len < total
+    invariants.has_more_is_consistent(offset, page_len, total, expected)
+    with violates("PAGE-HAS-MORE"):
+        invariants.has_more_is_consistent(offset, page_len, total, not expected)
+
+
+@FAST
+@given(offset=non_negative, page_len=non_negative, total=non_negative,
+       has_more=st.sampled_from([1, 0, "true", "false", None, 1.0, [], "True"]))
+def test_has_more_is_consistent_rejects_values_that_are_not_booleans(offset, page_len, total, has_more):
+    with violates("PAGE-HAS-MORE"):
+        invariants.has_more_is_consistent(offset, page_len, total, has_more)
+
+
+@pytest.mark.parametrize("offset, page_len, total, has_more", [
+    (0, 4, 15, True), (11, 4, 15, False), (10, 4, 15, True), (0, 0, 0, False), (15, 0, 15, False),
+    (100, 0, 15, False), (0, 100, 100, False), (0, 0, 5, True),  # limit=0 on a chat with messages
+])
+def test_has_more_is_consistent_on_the_edges(offset, page_len, total, has_more):
+    invariants.has_more_is_consistent(offset, page_len, total, has_more)
+    with violates("PAGE-HAS-MORE"):
+        invariants.has_more_is_consistent(offset, page_len, total, not has_more)
+
+
+def page_of(total: int, offset: int, limit: int) -> int:
+    """The model: the length of offset/limit applied to a chat of `total` messages, by slicing."""
+    return len(list(range(total))[offset:offset + limit])
+
+
+@FAST
+@given(limit=st.integers(0, 100), offset=st.integers(0, 400), total=st.integers(0, 300), page_len=st.integers(0, 120))
+def test_page_length_is_right_agrees_with_slicing_the_chat(limit, offset, total, page_len):
+    model = page_of(total, offset, limit)
+    invariants.page_length_is_right(limit, offset, total, model)
+    if page_len != model:
+        with violates("PAGE-LENGTH"):
+            invariants.page_length_is_right(limit, offset, total, page_len)
+
+
+def test_page_length_rejects_a_short_page_before_the_end():
+    with violates("PAGE-LENGTH"):
+        invariants.page_length_is_right(limit=10, offset=0, total=15, page_len=9)
+    with violates("PAGE-LENGTH"):
+        invariants.page_length_is_right(limit=10, offset=20, total=15, page_len=1)
+
+
+# ------------------------------------------------------------------ ordering
+
+def equal_instants() -> list[dt.datetime]:
+    base = dt.datetime(2024, 1, 15, 10, 0, tzinfo=dt.timezone.utc)
+    return [base.astimezone(zone) for zone in ZONES]
+
+
+@FAST
+@given(instants=st.lists(aware_instants, max_size=30))
+def test_is_sorted_accepts_any_sorted_list_asc_and_its_reverse_desc(instants):
+    ordered = sorted(instants)
+    invariants.is_sorted(ordered, "asc")
+    invariants.is_sorted(ordered[::-1], "desc")
+
+
+@FAST
+@given(instants=st.lists(aware_instants, min_size=2, max_size=30))
+def test_is_sorted_rejects_any_list_with_an_inversion(instants):
+    asc_inversion = any(b < a for a, b in zip(instants, instants[1:]))
+    desc_inversion = any(b > a for a, b in zip(instants, instants[1:]))
+    assume(asc_inversion or desc_inversion)
+    if asc_inversion:
+        with violates("ORDER-ASC"):
+            invariants.is_sorted(instants, "asc")
+    else:
+        invariants.is_sorted(instants, "asc")
+    if desc_inversion:
+        with violates("ORDER-DESC"):
+            invariants.is_sorted(instants, "desc")
+    else:
+        invariants.is_sorted(instants, "desc")
+
+
+@FAST
+@given(instants=st.lists(aware_instants, min_size=2, max_size=20, unique_by=lambda t: t.timestamp()),
+       data=st.data())
+def test_is_sorted_rejects_a_sorted_list_with_two_distinct_instants_swapped(instants, data):
+    ordered = sorted(instants)
+    i = data.draw(st.integers(0, len(ordered) - 2))
+    j = data.draw(st.integers(i + 1, len(ordered) - 1))
+    swapped = list(ordered)
+    swapped[i], swapped[j] = swapped[j], swapped[i]
+    with violates("ORDER-ASC"):
+        invariants.is_sorted(swapped, "asc")
+    with violates("ORDER-DESC"):
+        invariants.is_sorted(swapped[::-1], "desc")
+
+
+def test_is_sorted_counts_equal_instants_in_different_offsets_as_equal():
+    same = equal_instants()
+    assert len({t.utcoffset() for t in same}) == len(same)
+    for order in ("asc", "desc"):
+        invariants.is_sorted(same, order)
+        invariants.is_sorted(same[::-1], order)
+
+
+def test_is_sorted_compares_instants_not_wall_clocks():
+    # 10:00+02:00 (08:00Z) comes before 09:00Z although its wall clock reads later.
+    early = invariants.parse_instant("2024-01-15T10:00:00+02:00")
+    late = invariants.parse_instant("2024-01-15T09:00:00Z")
+    invariants.is_sorted([early, late], "asc")
+    with violates("ORDER-ASC"):
+        invariants.is_sorted([late, early], "asc")
+    invariants.is_sorted([late, early], "desc")
+
+
+def test_is_sorted_accepts_empty_and_single_pages():
+    one = [dt.datetime(2024, 1, 1, tzinfo=dt.timezone.utc)]
+    for order in ("asc", "desc"):
+        invariants.is_sorted([], order)
+        invariants.is_sorted(one, order)
+
+
+@FAST
+@given(instants=st.lists(aware_instants, min_size=1, max_size=30), data=st.data())
+def test_desc_starts_with_newest_accepts_the_newest_window(instants, data):
+    newest_first = sorted(instants, reverse=True)
+    size = data.draw(st.integers(1, len(newest_first)))
+    invariants.desc_starts_with_newest(newest_first[:size], newest_first[size:])
+
+
+@FAST
+@given(instants=st.lists(aware_instants, min_size=2, max_size=30, unique_by=lambda t: t.timestamp()), data=st.data())
+def test_desc_starts_with_newest_rejects_a_page_that_misses_a_newer_message(instants, data):
+    newest_first = sorted(instants, reverse=True)
+    size = data.draw(st.integers(1, len(newest_first) - 1))
+    skipped = data.draw(st.integers(0, size - 1))  # a message of the true window left off the page
+    page = newest_first[:skipped] + newest_first[skipped + 1:size + 1]
+    rest = [newest_first[skipped], *newest_first[size + 1:]]
+    with violates("ORDER-DESC-NEWEST-FIRST"):
+        invariants.desc_starts_with_newest(page, rest)
+
+
+def test_desc_starts_with_newest_rejects_the_oldest_end_reversed():
+    chat = [dt.datetime(2024, 1, 1, tzinfo=dt.timezone.utc) + dt.timedelta(minutes=m) for m in range(10)]
+    with violates("ORDER-DESC-NEWEST-FIRST"):
+        invariants.desc_starts_with_newest(chat[:3][::-1], chat[3:])
+
+
+def test_desc_starts_with_newest_allows_ties_left_off_the_page():
+    tied = equal_instants()
+    invariants.desc_starts_with_newest(tied[:2], tied[2:])
+    invariants.desc_starts_with_newest([], tied)
+
+
+# ------------------------------------------------------------------ pages_partition / same_messages / chat scope
+
+@st.composite
+def partitions(draw: st.DrawFn) -> tuple[list[str], list[list[str]]]:
+    """A list of distinct ids and a split of it into consecutive chunks (empty chunks allowed)."""
+    all_ids = draw(st.lists(ids, unique=True, max_size=40))
+    cuts = sorted(draw(st.lists(st.integers(0, len(all_ids)), max_size=8)))
+    bounds = [0, *cuts, len(all_ids)]
+    return all_ids, [all_ids[a:b] for a, b in zip(bounds, bounds[1:])]
+
+
+@FAST
+@given(partition=partitions(), data=st.data())
+def test_pages_partition_accepts_any_split_into_consecutive_pages(partition, data):
+    all_ids, pages = partition
+    full = data.draw(st.permutations(all_ids))
+    invariants.pages_partition(pages, len(all_ids))
+    invariants.pages_partition(pages, len(all_ids), full)
+    invariants.pages_partition(pages, len(all_ids), iter(full))
+
+
+@FAST
+@given(partition=partitions(), data=st.data())
+def test_pages_partition_rejects_a_message_on_two_pages(partition, data):
+    all_ids, pages = partition
+    assume(all_ids)
+    again = data.draw(st.sampled_from(all_ids))
+    where = data.draw(st.integers(0, len(pages) - 1))
+    pages = copy.deepcopy(pages)
+    pages[where].append(again)
+    for total in (len(all_ids), len(all_ids) + 1):
+        with violates("PAGE-PARTITION"):
+            invariants.pages_partition(pages, total, all_ids)
+        with violates("PAGE-PARTITION"):
+            invariants.pages_partition(pages, total)
+
+
+@FAST
+@given(partition=partitions(), data=st.data())
+def test_pages_partition_rejects_a_gap(partition, data):
+    all_ids, pages = partition
+    assume(all_ids)
+    gone = data.draw(st.sampled_from(all_ids))
+    pages = [[i for i in page if i != gone] for page in pages]
+    # with the chat's messages known, even a total that agrees with the walk does not hide the gap
+    with violates("PAGE-PARTITION"):
+        invariants.pages_partition(pages, len(all_ids) - 1, all_ids)
+    with violates("PAGE-PARTITION"):
+        invariants.pages_partition(pages, len(all_ids))
+
+
+@FAST
+@given(partition=partitions(), wrong=st.integers(-3, 50))
+def test_pages_partition_rejects_a_total_other_than_the_walk(partition, wrong):
+    all_ids, pages = partition
+    assume(wrong != len(all_ids))
+    with violates("PAGE-PARTITION"):
+        invariants.pages_partition(pages, wrong)
+
+
+@FAST
+@given(asc=st.lists(ids, max_size=20), data=st.data())
+def test_same_messages_accepts_the_same_set_in_any_order(asc, data):
+    desc = data.draw(st.permutations(asc))
+    invariants.same_messages(asc, desc)
+    invariants.same_messages(iter(asc), reversed(desc))
+
+
+@FAST
+@given(asc=st.lists(ids, max_size=20, unique=True), extra=ids, data=st.data())
+def test_same_messages_rejects_a_message_in_one_walk_only(asc, extra, data):
+    assume(extra not in asc)
+    desc = data.draw(st.permutations(asc))
+    with violates("ORDER-SAME-SET"):
+        invariants.same_messages(asc, [*desc, extra])
+    with violates("ORDER-SAME-SET"):
+        invariants.same_messages([*asc, extra], desc)
+
+
+@FAST
+@given(chat=st.lists(ids, max_size=20, unique=True), data=st.data())
+def test_messages_belong_to_chat_accepts_any_subset_of_the_chat(chat, data):
+    returned = data.draw(st.lists(st.sampled_from(chat), max_size=20)) if chat else []
+    invariants.messages_belong_to_chat(returned, chat)
+    invariants.messages_belong_to_chat(returned, {i: {} for i in chat})  # a dict of the chat's messages works too
+
+
+@FAST
+@given(chat=st.lists(ids, max_size=20, unique=True), stranger=ids, data=st.data())
+def test_messages_belong_to_chat_rejects_any_stranger(chat, stranger, data):
+    assume(stranger not in chat)
+    returned = data.draw(st.permutations([*chat, stranger]))
+    with violates("PAGE-CHAT-SCOPED"):
+        invariants.messages_belong_to_chat(returned, chat)
+    with violates("MSG-CONTENT-EXACT"):
+        invariants.messages_belong_to_chat(returned, chat, "MSG-CONTENT-EXACT")
+
+
+# ------------------------------------------------------------------ same_value / message_matches
+
+def shuffled_copy(value: Any, data: st.DataObject) -> Any:
+    """value with every object's keys reordered and every integer written as a float where that is exact."""
+    if isinstance(value, dict):
+        keys = data.draw(st.permutations(list(value)))
+        return {k: shuffled_copy(value[k], data) for k in keys}
+    if isinstance(value, list):
+        return [shuffled_copy(v, data) for v in value]
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) <= 2**53 and data.draw(st.booleans()):
+        return float(value)
+    return value
+
+
+@FAST
+@given(value=json_values, data=st.data())
+def test_same_value_ignores_key_order_and_integer_formatting(value, data):
+    assert invariants.same_value(value, value)
+    other = shuffled_copy(value, data)
+    assert invariants.same_value(value, other) and invariants.same_value(other, value)
+
+
+@FAST
+@given(value=json_values)
+def test_same_value_agrees_with_a_json_round_trip(value):
+    assert invariants.same_value(value, json.loads(json.dumps(value)))
+
+
+@pytest.mark.parametrize("a, b", [
+    (True, 1), (False, 0), (1, "1"), (None, 0), (None, ""), ("", []), ([1, 2], [2, 1]), ({"a": 1}, {"a": 1, "b": 2}),
+    ({"a": 1}, {"b": 1}), ([1], [1, 1]), ({"a": [True]}, {"a": [1]}), (1, 1.5), (2**53 + 1, float(2**53 + 1)),
+    ({}, []), ("\u00e9", "e\u0301"),
+], ids=repr)
+def test_same_value_tells_apart_values_that_differ(a, b):
+    assert not invariants.same_value(a, b)
+    assert not invariants.same_value(b, a)
+
+
+def dataset_message(**changes: Any) -> dict[str, Any]:
+    message = {"id": "msg-1", "content": "Cr\u00e8me br\u00fbl\u00e9e \U0001F468\u200d\U0001F469\u200d\U0001F467 line\r\nnext\t",
+               "sender_role": "assistant", "media_type": None, "media_url": None,
+               "created_at": "2024-03-09T00:40:21.215369Z",
+               "metadata": {"model": "m", "tokens": 87, "ratio": 0.5, "flag": True, "tags": ["a", "b"],
+                            "nested": {"x": None, "y": [1, {"z": 2}]}}}
+    message.update(changes)
+    return message
+
+
+@FAST
+@given(data=st.data())
+def test_message_matches_ignores_key_order_and_number_formatting(data):
+    expected = dataset_message()
+    invariants.message_matches(shuffled_copy(expected, data), expected)
+
+
+@pytest.mark.parametrize("created_at", ["2024-03-09T00:40:21.215369Z", "2024-03-09T02:40:21.215369+02:00",
+                                        "2024-03-08T19:10:21.215369000-05:30", "2024-03-09t00:40:21.2153690z"])
+def test_message_matches_compares_created_at_as_an_instant(created_at):
+    invariants.message_matches(dataset_message(created_at=created_at), dataset_message())
+
+
+@pytest.mark.parametrize("created_at", ["2024-03-09T00:40:21.215368Z", "2024-03-09T00:40:21.215369+02:00",
+                                        "2024-03-09T00:40:21Z", "2024-03-09T00:40:22.215369Z"])
+def test_message_matches_rejects_another_instant(created_at):
+    with violates("MSG-CONTENT-EXACT"):
+        invariants.message_matches(dataset_message(created_at=created_at), dataset_message())
+
+
+@pytest.mark.parametrize("stored, served", [(1, True), (True, 1), (0, False), (False, 0), (1, 1.0), (87.0, 87)],
+                         ids=["1 served as true", "true served as 1", "0 as false", "false as 0", "1 as 1.0", "87.0 as 87"])
+def test_message_matches_tells_booleans_from_numbers_but_not_1_from_1_0(stored, served):
+    expected = dataset_message(metadata={"value": stored})
+    returned = dataset_message(metadata={"value": served})
+    if isinstance(stored, bool) == isinstance(served, bool):
+        invariants.message_matches(returned, expected)
+    else:
+        with violates("MSG-CONTENT-EXACT"):
+            invariants.message_matches(returned, expected)
+
+
+def test_message_matches_allows_extra_returned_fields():
+    invariants.message_matches(dataset_message(chat_id="c-1", edited=False), dataset_message())
+
+
+@pytest.mark.parametrize("field", list(dataset_message()))
+def test_message_matches_rejects_a_missing_field(field):
+    returned = dataset_message()
+    del returned[field]
+    with violates("MSG-CONTENT-EXACT"):
+        invariants.message_matches(returned, dataset_message())
+    with violates("ORG-CONTENT-EXACT"):
+        invariants.message_matches(returned, dataset_message(), "ORG-CONTENT-EXACT")
+
+
+FIELD_CHANGES = {
+    "True for 1 in metadata": {"metadata": {**dataset_message()["metadata"], "flag": 1}},
+    "number as string": {"metadata": {**dataset_message()["metadata"], "tokens": "87"}},
+    "metadata key lost": {"metadata": {k: v for k, v in dataset_message()["metadata"].items() if k != "nested"}},
+    "metadata key added": {"metadata": {**dataset_message()["metadata"], "extra": 1}},
+    "null vs missing in nested": {"metadata": {**dataset_message()["metadata"], "nested": {"y": [1, {"z": 2}]}}},
+    "list order": {"metadata": {**dataset_message()["metadata"], "tags": ["b", "a"]}},
+    "media_type null to empty": {"media_type": ""},
+    "media_url set": {"media_url": "https://x.example/a.png"},
+    "sender_role": {"sender_role": "user"},
+    "NFD instead of NFC": {"content": unicodedata.normalize("NFD", dataset_message()["content"])},
+    "CRLF to LF": {"content": dataset_message()["content"].replace("\r\n", "\n")},
+    "trailing whitespace stripped": {"content": dataset_message()["content"].rstrip()},
+    "ZWJ sequence split": {"content": dataset_message()["content"].replace("\u200d", "")},
+}
+
+
+@pytest.mark.parametrize("change", FIELD_CHANGES.values(), ids=FIELD_CHANGES.keys())
+def test_message_matches_rejects_a_changed_field(change):
+    with violates("MSG-CONTENT-EXACT"):
+        invariants.message_matches(dataset_message(**change), dataset_message())
+
+
+@FAST
+@given(content=st.text(min_size=1, max_size=40), data=st.data())
+def test_message_matches_rejects_content_differing_by_one_character(content, data):
+    at = data.draw(st.integers(0, len(content) - 1))
+    other = data.draw(st.characters().filter(lambda c: c != content[at]))
+    changed = content[:at] + other + content[at + 1:]
+    invariants.message_matches(dataset_message(content=content), dataset_message(content=content))
+    with violates("MSG-CONTENT-EXACT"):
+        invariants.message_matches(dataset_message(content=changed), dataset_message(content=content))
+    with violates("ORG-CONTENT-EXACT"):
+        invariants.message_matches(dataset_message(content=changed), dataset_message(content=content), "ORG-CONTENT-EXACT")
+
+
+def test_message_matches_finds_a_created_at_that_does_not_parse_not_the_same():
+    with violates("MSG-CONTENT-EXACT"):
+        invariants.message_matches(dataset_message(created_at="2024-03-09 00:40:21"), dataset_message())
+
+
+def test_org_content_exact_names_its_own_requirement_when_created_at_does_not_parse():
+    # ERRATUM-ORG-CREATED-AT: org-token created_at is only a string; instants are compared only where they parse.
+    # A violation must at least name an org-token requirement, or the org-token report cannot attribute it.
+    expected = org_message()
+    with violates("ORG-CONTENT-EXACT"):
+        invariants.message_matches(org_message(created_at="garbage"), expected, "ORG-CONTENT-EXACT")
+
+
+# ------------------------------------------------------------------ org-token rules
+
+@FAST
+@given(chat_id=st.integers(1, 10**9), count=st.integers(0, 10))
+def test_org_messages_name_chat_accepts_messages_of_the_path_chat(chat_id, count):
+    invariants.org_messages_name_chat([org_message(id=i, chat_id=chat_id) for i in range(count)], chat_id)
+
+
+@pytest.mark.parametrize("wrong", [28069, "28068", True, None, 0], ids=["other chat", "string", "bool", "null", "zero"])
+def test_org_messages_name_chat_rejects_another_chat_id(wrong):
+    messages = [org_message(), org_message(id=2, chat_id=wrong)]
+    with violates("ORG-MSG-CHAT-ID"):
+        invariants.org_messages_name_chat(messages, 28068)
+
+
+def test_org_messages_name_chat_rejects_a_message_without_chat_id():
+    message = org_message()
+    del message["chat_id"]
+    with violates("ORG-MSG-CHAT-ID"):
+        invariants.org_messages_name_chat([message], 28068)
+
+
+def test_org_messages_name_chat_rejects_true_for_chat_1():
+    with violates("ORG-MSG-CHAT-ID"):
+        invariants.org_messages_name_chat([org_message(chat_id=True)], 1)
+
+
+@FAST
+@given(expected=st.lists(st.integers(1, 10**6), unique=True, max_size=30), data=st.data())
+def test_org_all_messages_accepts_every_message_once_in_any_order(expected, data):
+    invariants.org_all_messages(data.draw(st.permutations(expected)), expected)
+
+
+@FAST
+@given(expected=st.lists(st.integers(1, 10**6), unique=True, min_size=1, max_size=30), data=st.data())
+def test_org_all_messages_rejects_a_duplicate_a_missing_or_a_stranger(expected, data):
+    returned = data.draw(st.permutations(expected))
+    with violates("ORG-ALL-MESSAGES"):
+        invariants.org_all_messages([*returned, data.draw(st.sampled_from(expected))], expected)
+    with violates("ORG-ALL-MESSAGES"):
+        invariants.org_all_messages(returned[1:], expected)
+    stranger = data.draw(st.integers(1, 10**6).filter(lambda i: i not in expected))
+    with violates("ORG-ALL-MESSAGES"):
+        invariants.org_all_messages([*returned, stranger], expected)
+    with violates("ORG-ALL-MESSAGES"):
+        invariants.org_all_messages([*returned[1:], stranger], expected)
