@@ -9,10 +9,10 @@ from typing import Any
 import pytest
 
 from conformance import fuzzing, options, verdicts
-from conformance.catalogue import requirement, requirements
+from conformance.catalogue import requirements
 from conformance.client import BudgetExhausted, Client, Limits, TargetError, Unreachable
-from conformance.embedded import start_reference
 from conformance.dataset import DatasetError, load_dataset
+from conformance.embedded import start_reference
 from conformance.known_failures import KnownFailuresError, load_known_failures
 from conformance.masking import REDACTOR, Secret
 from conformance.profiles import default_dataset_path
@@ -40,7 +40,6 @@ class Run:
         self.target: Target | None = None
         self.client: Client | None = None
         self.server = None
-        self.stopped_reason: str | None = None
 
     # -------------------------------------------------------------- target
     def start(self) -> None:

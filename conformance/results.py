@@ -44,7 +44,8 @@ class Results:
         checked = props.get(CHECKS, "").split()
         failed = props.get(FAILED, "").split() or (checked if outcome in ("failed", "xfailed") else [])
         checked += [req_id for req_id in failed if req_id not in checked]
-        if outcome == "failed" and not failed:
+        if outcome == "failed" and not any(req_id in self.by_id for req_id in failed):
+            # Failed, but under no requirement of this profile: it must still fail the run.
             self.unattributed_failures.append(nodeid)
         for req_id in checked:
             result = self.by_id.get(req_id)
