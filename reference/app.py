@@ -34,7 +34,7 @@ Endpoint = Callable[[Request], Awaitable[Response]]
 
 DIGITS = re.compile(r"[0-9]+")  # not str.isdigit, which takes '²' and Arabic-Indic digits
 SIGNED = re.compile(r"-?[0-9]+")
-UNAUTHORIZED_PAGE = "<html><head><title>401 Authorization Required</title></head><body><h1>401 Authorization Required</h1></body></html>"
+UNAUTHORIZED_PAGE = "<html><head><title>401 Authorization Required</title></head><body><h1>401</h1></body></html>"
 UUID_FORM = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 
 
@@ -126,7 +126,9 @@ def parse_offset(raw: str | None, switches: Switches) -> int:
 def parse_limit(raw: str | None, switches: Switches) -> int:
     if raw is None:
         return 20 if switches.on("default-limit-20") else Query.limit
-    lowest = 0 if switches.on("limit-zero-empty") or switches.on("limit-zero-500") else 1
+    lowest = 1
+    if switches.on("limit-zero-empty") or switches.on("limit-zero-500") or switches.on("empty-value-zero"):
+        lowest = 0
     highest = math.inf if switches.on("limit-not-capped") or switches.on("limit-clamped") else 100
     if switches.on("limit-cap-off-by-one"):
         highest = 99  # `limit < 100` where `limit <= 100` was meant
@@ -184,7 +186,8 @@ def tenant_key_endpoint(store: Store, respond: Responder, switches: Switches) ->
             raise ApiError(422, "x-api-key: field required")
         tenant = store.tenant_with_key(key)
         if tenant is None:
-            raise ApiError(403 if key is not None and switches.on("invalid-key-403") else 401, "Invalid or missing API key")
+            status = 403 if key is not None and switches.on("invalid-key-403") else 401
+            raise ApiError(status, "Invalid or missing API key")
         return tenant
 
     def admit(request: Request) -> tuple[str, str, Query]:
@@ -203,10 +206,10 @@ def tenant_key_endpoint(store: Store, respond: Responder, switches: Switches) ->
             tenant = tenant_of(key)
         chat_id = parse_chat_id(raw_id, switches)
         query = parse_query(params, switches)
-        owner = chat_id and store.owner(chat_id)
+        owner = None if chat_id is None else store.owner(chat_id)
         if owner and owner != tenant and switches.on("foreign-chat-200"):
             tenant = owner  # only existence is checked; the messages are read as the chat's own tenant's
-        if owner is None and chat_id and switches.on("unknown-chat-empty-200"):
+        if owner is None and chat_id is not None and switches.on("unknown-chat-empty-200"):
             owner = tenant  # no existence check: an unknown chat is just a chat without messages
         # another tenant's chat is "not found" too, so ids of others' chats do not leak
         if owner != tenant:

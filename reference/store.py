@@ -6,8 +6,10 @@ go wrong, and mutants should break them the way real code would.
 
 from __future__ import annotations
 
+import html
 import json
 import sqlite3
+import unicodedata
 from datetime import timedelta, timezone
 from typing import Any
 
@@ -56,6 +58,40 @@ def as_served(message: dict[str, Any], chat: Chat, switches: Switches) -> dict[s
     return served
 
 
+def mutated(served: dict[str, Any], switches: Switches) -> dict[str, Any]:
+    """Mutants of a message as rendered; the store still orders by the true instant."""
+    out = dict(served)
+    instant = parse_instant(served["created_at"])
+    utc = instant.astimezone(timezone.utc).replace(tzinfo=None)
+    if switches.on("created-at-naive"):
+        out["created_at"] = utc.isoformat()  # datetime.utcnow().isoformat(): no offset
+    if switches.on("created-at-epoch"):
+        out["created_at"] = int(instant.timestamp())
+    if switches.on("created-at-wall-clock-z"):
+        out["created_at"] = instant.replace(tzinfo=None).isoformat() + "Z"  # the local wall clock, called UTC
+    if switches.on("sender-role-ai") and out["sender_role"] == "assistant":
+        out["sender_role"] = "ai"
+    if switches.on("metadata-null"):
+        out["metadata"] = out["metadata"] or None  # an empty object is falsy
+    if switches.on("metadata-as-string"):
+        out["metadata"] = json.dumps(out["metadata"])  # the TEXT column, never parsed
+    if switches.on("null-media-omitted"):
+        out = {k: v for k, v in out.items() if v is not None}  # response_model_exclude_none
+    if switches.on("media-null-as-empty-string"):
+        out |= {k: out[k] or "" for k in ("media_type", "media_url")}
+    if switches.on("content-truncated"):
+        out["content"] = out["content"][:10_000]  # VARCHAR(10000)
+    if switches.on("unicode-astral-replaced"):
+        out["content"] = "".join(c if ord(c) <= 0xFFFF else "?" for c in out["content"])  # MySQL utf8 (3 bytes)
+    if switches.on("unicode-nfc"):
+        out["content"] = unicodedata.normalize("NFC", out["content"])
+    if switches.on("content-trimmed"):
+        out["content"] = out["content"].strip()
+    if switches.on("content-html-escaped"):
+        out["content"] = html.escape(out["content"])  # escaped for a template, served as JSON
+    return out
+
+
 class Store:
     def __init__(self, dataset: Dataset, switches: Switches) -> None:
         self._switches = switches
@@ -67,14 +103,22 @@ class Store:
         for chat in dataset.chats:
             for message in chat.messages:
                 served = as_served(message, chat, switches)
+                body = json.dumps(mutated(served, switches), ensure_ascii=False)
                 self._db.execute(
                     "INSERT INTO messages (chat_id, id, created_key, body) VALUES (?, ?, ?, ?)",
-                    (chat.id, message["id"], created_key(served["created_at"]), json.dumps(served, ensure_ascii=False)),
+                    (chat.id, message["id"], created_key(served["created_at"]), body),
                 )
         self._db.commit()
 
     def tenant_with_key(self, key: str | None) -> str | None:
-        row = self._db.execute("SELECT name FROM tenants WHERE api_key = ?", (key,)).fetchone()
+        match = "api_key = :key"
+        if self._switches.on("key-prefix"):
+            match = "substr(api_key, 1, length(:key)) = :key"  # api_key.startswith(key): a truncated key passes
+        if self._switches.on("key-extension"):
+            match = "api_key = substr(:key, 1, length(api_key))"  # key.startswith(api_key): a longer key passes
+        if self._switches.on("key-case-insensitive"):
+            match = "api_key = :key COLLATE NOCASE"
+        row = self._db.execute(f"SELECT name FROM tenants WHERE {match}", {"key": key}).fetchone()
         return row and row[0]
 
     def owner(self, chat_id: ChatId) -> str | None:
@@ -84,20 +128,62 @@ class Store:
         row = self._db.execute("SELECT tenant FROM chats WHERE id = ?", (chat_id,)).fetchone()
         return row and row[0]
 
+    def _of_chat(self) -> str:
+        """The WHERE clause for the messages of chat :chat of tenant :tenant."""
+        if self._switches.on("no-chat-filter"):
+            return "c.tenant = :tenant"
+        if self._switches.on("foreign-message-leak"):  # a chat's messages as a range of seq, off by one at the top
+            return ("m.seq BETWEEN (SELECT MIN(seq) FROM messages WHERE chat_id = :chat)"
+                    " AND (SELECT MAX(seq) + 1 FROM messages WHERE chat_id = :chat)")
+        return "m.chat_id = :chat AND c.tenant = :tenant"
+
     def count(self, chat_id: ChatId, tenant: str) -> int:
-        sql = "SELECT COUNT(*) FROM messages AS m JOIN chats AS c ON c.id = m.chat_id WHERE m.chat_id = ? AND c.tenant = ?"
-        return self._db.execute(sql, (chat_id, tenant)).fetchone()[0]
+        where = "c.tenant = :tenant" if self._switches.on("count-missing-chat-filter") else self._of_chat()
+        sql = f"SELECT COUNT(*) FROM messages AS m JOIN chats AS c ON c.id = m.chat_id WHERE {where}"
+        return self._db.execute(sql, {"chat": chat_id, "tenant": tenant}).fetchone()[0]
 
     def page(
         self, chat_id: ChatId, tenant: str, order: str = "asc", limit: int | None = None, offset: int = 0
     ) -> list[dict[str, Any]]:
         """Messages by instant, ties by id, both in `order`: so desc is exactly asc reversed."""
+        on = self._switches.on
+        if on("order-ignored"):
+            order = "asc"  # parsed and echoed, but it never reaches the query
+        reverse_window = on("desc-window-from-oldest") and order == "desc"
+        if reverse_window:
+            order = "asc"  # the oldest `limit` messages, reversed below
         direction = DIRECTIONS[order]
-        tiebreak = "m.seq" if self._switches.on("tiebreak-insertion") or self._switches.on("org-tiebreak-insertion") else "m.id"
+        tiebreak = "m.seq" if on("tiebreak-insertion") or on("org-tiebreak-insertion") else "m.id"
+        ties = DIRECTIONS["desc" if order == "asc" else "asc"] if on("unstable-ties") and offset % 2 else direction
+        sort = f"m.created_key {direction}, {tiebreak} {ties}"  # unstable-ties: tie order depends on the request
+        if on("desc-by-id") and order == "desc":
+            sort = "m.id DESC"
+        if on("insertion-order"):
+            sort = f"m.seq {direction}"
+        if on("slice-before-sort"):
+            sort = "m.seq"  # LIMIT and OFFSET cut the table's order; only the page is sorted, below
+        if on("order-by-text-timestamp"):
+            sort = f"json_extract(m.body, '$.created_at') {direction}, m.id {direction}"  # '+02:00' sorts as text
+        if on("desc-skips-newest") and order == "desc":
+            offset += 1  # desc's offset converted with an off-by-one
         sql = f"""
-            SELECT m.body FROM messages AS m JOIN chats AS c ON c.id = m.chat_id
-            WHERE m.chat_id = ? AND c.tenant = ?
-            ORDER BY m.created_key {direction}, {tiebreak} {direction}
-            LIMIT ? OFFSET ?"""
-        bounds = (-1 if limit is None else min(limit, INT64_MAX), min(offset, INT64_MAX))  # LIMIT -1: no limit
-        return [json.loads(body) for (body,) in self._db.execute(sql, (chat_id, tenant, *bounds))]
+            SELECT m.body, m.created_key, m.seq FROM messages AS m JOIN chats AS c ON c.id = m.chat_id
+            WHERE {self._of_chat()}
+            ORDER BY {sort}
+            LIMIT :limit OFFSET :offset"""
+        bounds = {
+            "limit": -1 if limit is None else min(limit, INT64_MAX),  # LIMIT -1: no limit
+            "offset": offset if on("offset-huge-500") else min(offset, INT64_MAX),  # unclamped: OverflowError
+        }
+        rows = self._db.execute(sql, {"chat": chat_id, "tenant": tenant, **bounds}).fetchall()
+        if on("slice-before-sort"):
+            rows.sort(key=lambda row: row[1], reverse=order == "desc")
+        if reverse_window:
+            rows.reverse()
+        return [self._message(body, seq) for body, _, seq in rows]
+
+    def _message(self, body: str, seq: int) -> dict[str, Any]:
+        message = json.loads(body)
+        if self._switches.on("integer-ids"):
+            message["id"] = seq  # the primary key instead of the public id
+        return message
