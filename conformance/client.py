@@ -136,11 +136,9 @@ class Client:
         for name, value in headers.items():
             if name.lower() in (self.auth_header.lower(), "authorization", "x-api-key"):
                 REDACTOR.add(value)
-        self.limits.acquire()
         started = time.monotonic()
         try:
-            with self._http.stream("GET", url, headers=headers) as response:
-                body = _read_capped(response)
+            response, body = self._send(url, headers)
         except httpx.TimeoutException as exc:
             raise Unreachable(f"GET {url}: no answer within {self.timeout:g} s (--request-timeout)") from exc
         except httpx.ConnectError as exc:
@@ -160,6 +158,20 @@ class Client:
             elapsed=time.monotonic() - started,
         )
         return exchange
+
+
+    def _send(self, url: str, headers: dict[str, str]) -> tuple[httpx.Response, bytes]:
+        # A server may close a kept-alive connection after an answer (uvicorn does after a 500); the next request
+        # on it then fails before any byte comes back. GET is safe to send again, once, on a new connection.
+        for attempt in (1, 2):
+            self.limits.acquire()
+            try:
+                with self._http.stream("GET", url, headers=headers) as response:
+                    return response, _read_capped(response)
+            except (httpx.ReadError, httpx.RemoteProtocolError):
+                if attempt == 2:
+                    raise
+        raise AssertionError("unreachable")
 
 
 def _text(value: Any) -> str:

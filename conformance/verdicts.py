@@ -5,7 +5,7 @@ from __future__ import annotations
 import traceback
 
 from conformance.catalogue import requirements
-from conformance.client import TargetError
+from conformance.client import BudgetExhausted, TargetError
 from conformance.fuzzing import GeneratedCaseFailed
 from conformance.violations import Violation
 
@@ -15,8 +15,16 @@ def headline(req_id: str) -> str:
     return f"{req_id} [{req.level}] {req.statement}" if req else req_id
 
 
+ANSWERS = {"tenant-key": "HTTP-ANSWERS", "org-token": "ORG-HTTP-ANSWERS"}
+
+
 def explain(exc: BaseException, ids: list[str], profile: str) -> tuple[list[str], str]:
     """(the requirement ids the failure breaks, the text to show)."""
+    if isinstance(exc, BaseExceptionGroup):
+        # Hypothesis raises a group when it found several distinct failures: each names its own rules.
+        parts = [explain(sub, ids, profile) for sub in exc.exceptions]
+        failed = list(dict.fromkeys(req for part_ids, _ in parts for req in part_ids))
+        return failed, "\n\n".join(text for _, text in parts)
     if isinstance(exc, Violation):
         lines = [headline(exc.requirement), f"  what broke: {exc.detail}"]
         if exc.exchange is not None:
@@ -28,9 +36,11 @@ def explain(exc: BaseException, ids: list[str], profile: str) -> tuple[list[str]
         failed = exc.requirements or ids
         heads = "\n".join(headline(r) for r in failed)
         return failed, f"{heads}\n  a generated request broke the rule(s) above (Schemathesis):\n{exc}"
+    if isinstance(exc, BudgetExhausted):
+        return [], f"not run: {exc}"  # the suite's limit, not the target's fault; still fails the run
     if isinstance(exc, TargetError):
-        heads = "\n".join(headline(r) for r in ids)
-        return ids, f"target error: {exc}\n  while checking:\n{heads}"
+        answers = ANSWERS[profile]
+        return [answers], f"{headline(answers)}\n  what broke: {exc}"
     where = traceback.extract_tb(exc.__traceback__)[-1] if exc.__traceback__ else None
     location = f" (at {where.filename}:{where.lineno})" if where else ""
     heads = "\n".join(headline(r) for r in ids)

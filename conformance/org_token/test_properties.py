@@ -10,7 +10,7 @@ from conformance.violations import Violation
 schema = fuzzing.load_schema("org-token")
 
 PRIMARY_ROLES = ("populated", "other", "empty")
-CHECKED = ("ORG-NO-5XX", "ORG-STATUS-DOCUMENTED", "ORG-HTTP-CONTENT-TYPE-JSON", "ORG-ERROR-BODY", "ORG-BODY-ARRAY",
+CHECKED = ("ORG-HTTP-ANSWERS", "ORG-NO-5XX", "ORG-STATUS-DOCUMENTED", "ORG-HTTP-CONTENT-TYPE-JSON", "ORG-ERROR-BODY", "ORG-BODY-ARRAY",
            "ORG-MSG-SHAPE", "ORG-MSG-CHAT-ID", "ORG-AUTH-MISSING-401", "ORG-AUTH-FOREIGN-403", "ORG-CHAT-UNKNOWN-404",
            "ORG-CHAT-ID-INVALID-400")
 

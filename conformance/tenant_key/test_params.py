@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from conformance import invariants
-from conformance.tenant_key.pages import check_page, read_page
+from conformance.tenant_key.pages import DEFAULTS, check_page, read_page
 from conformance.violations import Violation, evidence
 
 pytestmark = pytest.mark.usefixtures("own_chat")
@@ -79,15 +79,17 @@ def test_limit_zero_is_400_or_an_empty_page(client, target):
 
 
 @pytest.mark.requirement("PARAM-EMPTY-VALUE")
-@pytest.mark.parametrize("name", ["limit", "offset"])
+@pytest.mark.parametrize("name", ["limit", "offset", "order"])
 def test_empty_value_is_400_or_the_default(client, target, name):
     exchange = client.get_messages(target.chat_id, [(name, "")], key=target.api_key)
     with evidence(exchange):
         invariants.status_is(exchange.status, [200, 400], "PARAM-EMPTY-VALUE", f"{name}= (empty)")
         if exchange.status == 200:
             page = read_page(exchange)
-            used = page.limit if name == "limit" else page.offset
-            default = {"limit": 50, "offset": 0}[name]
+            if name == "order":
+                invariants.is_sorted(page.instants(), "asc")
+                return
+            used, default = getattr(page, name), DEFAULTS[name]
             if used != default:
                 raise Violation("PARAM-EMPTY-VALUE", f"{name}= answered 200 but used {name} {used!r}, not the default {default}")
 
