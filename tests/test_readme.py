@@ -1,0 +1,24 @@
+"""The README stays true: every option documented, and its second command is what CI runs."""
+
+from __future__ import annotations
+
+import re
+
+from conformance.options import OPTIONS
+from harness import ROOT
+
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def test_every_option_and_environment_variable_is_in_the_options_table():
+    rows = [line for line in README.splitlines() if line.startswith("| `--")]
+    for option in OPTIONS:
+        assert any(f"`{option.flag}`" in row and f"`{option.env}`" in row for row in rows), option.flag
+
+
+def test_ci_runs_the_readmes_second_command():
+    commands = re.findall(r"^python3 -m venv \.venv && (.+)$", README, flags=re.M)
+    assert len(commands) == 2, commands
+    tests_command = commands[1].split("&& ")[-1].replace(".venv/bin/", "")
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert tests_command in ci.replace(".venv-ci/bin/python -m ", ""), (tests_command, ci)
