@@ -24,6 +24,7 @@ import yaml
 from jsonschema.exceptions import best_match
 
 from conformance.profiles import PACKAGE_DIR, check_profile, spec_path
+from conformance.timestamps import parse_rfc3339 as parse_instant  # also the reference server's parser
 
 ChatId = Union[str, int]  # a UUID string (tenant-key) or an integer (org-token)
 
@@ -60,26 +61,6 @@ class Dataset:
 
 
 # ---------------------------------------------------------------- timestamps
-
-_RFC3339 = re.compile(r"([0-9]{4}-[0-9]{2}-[0-9]{2})[Tt]([0-9]{2}:[0-9]{2}:[0-9]{2})(\.[0-9]+)?([Zz]|[+-][0-9]{2}:[0-9]{2})")
-
-
-def parse_instant(text: str) -> datetime:
-    """An RFC 3339 date-time as an aware datetime; ValueError otherwise.
-
-    Stricter than `datetime.fromisoformat`, which also takes a space, no
-    offset or the basic format. Digits past microseconds are dropped.
-    """
-    match = _RFC3339.fullmatch(text)
-    if match is None:
-        raise ValueError(f"{text!r} is not an RFC 3339 date-time (e.g. 2024-01-15T10:30:00Z)")
-    date, time, fraction, zone = match.groups()
-    zone = "+00:00" if zone in ("Z", "z") else zone
-    try:
-        return datetime.fromisoformat(f"{date}T{time}{(fraction or '')[:7]}{zone}")
-    except ValueError as exc:  # e.g. month 13, or a leap second, which datetime cannot hold
-        raise ValueError(f"{text!r} is not a usable date-time: {exc}") from None
-
 
 # ---------------------------------------------------------------- loading
 

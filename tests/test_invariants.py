@@ -904,7 +904,13 @@ def test_message_matches_compares_created_at_as_an_instant(created_at):
     invariants.message_matches(dataset_message(created_at=created_at), dataset_message())
 
 
-@pytest.mark.parametrize("created_at", ["2024-03-09T00:40:21.215368Z", "2024-03-09T00:40:21.215369+02:00",
+@pytest.mark.parametrize("created_at", ["2024-03-09T00:40:21.216Z", "2024-03-09T00:40:21.215Z"],
+                         ids=["rounded to ms", "truncated to ms"])
+def test_message_matches_accepts_millisecond_precision(created_at):
+    invariants.message_matches(dataset_message(created_at=created_at), dataset_message())
+
+
+@pytest.mark.parametrize("created_at", ["2024-03-09T00:40:21.213369Z", "2024-03-09T00:40:21.215369+02:00",
                                         "2024-03-09T00:40:21Z", "2024-03-09T00:40:22.215369Z"])
 def test_message_matches_rejects_another_instant(created_at):
     with violates("MSG-CONTENT-EXACT"):

@@ -6,15 +6,10 @@ import pytest
 
 from conformance import invariants
 from conformance.masking import Secret
+from conformance.near_misses import NEAR_MISSES
 from conformance.violations import evidence
 
 UNKNOWN_CHAT = 987654321
-NEAR_MISSES = {
-    "one character changed": lambda k: k[:-1] + ("A" if k[-1] != "A" else "B"),
-    "truncated": lambda k: k[:-1],
-    "extended": lambda k: k + "0",
-    "other letter case": lambda k: k.swapcase(),
-}
 
 
 def chat_or_unknown(target):

@@ -8,16 +8,10 @@ import pytest
 
 from conformance import invariants
 from conformance.masking import Secret
+from conformance.near_misses import NEAR_MISSES
 from conformance.violations import evidence
 
 UNKNOWN_CHAT = str(uuid.UUID("5f0c6d1e-0b8a-4c3e-9d7f-2a1b3c4d5e6f"))
-NEAR_MISSES = {
-    "one character changed": lambda k: k[:-1] + ("A" if k[-1] != "A" else "B"),
-    "truncated": lambda k: k[:-1],
-    "extended": lambda k: k + "0",
-    "other letter case": lambda k: k.swapcase(),
-    "prefix only": lambda k: k[: max(1, len(k) // 2)],
-}
 
 
 def chat_or_unknown(target):

@@ -1,0 +1,36 @@
+"""RFC 3339 date-times, parsed strictly: one parser for the dataset, the reference server and the rules."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+RFC3339 = re.compile(
+    r"([0-9]{4})-([0-9]{2})-([0-9]{2})[Tt]([0-9]{2}):([0-9]{2}):([0-9]{2})(?:\.([0-9]+))?([Zz]|[+-][0-9]{2}:[0-9]{2})"
+)
+
+
+def parse_rfc3339(value: object) -> dt.datetime:
+    """An aware datetime; ValueError for anything that is not RFC 3339 with an offset.
+
+    Stricter than datetime.fromisoformat (no space for T, no missing offset, ASCII digits only). Digits past
+    microseconds are dropped; a leap second (:60) is read as :59, which datetime can hold.
+    """
+    match = RFC3339.fullmatch(value) if isinstance(value, str) else None
+    if not match:
+        raise ValueError(f"{value!r} is not an RFC 3339 date-time with a time-zone offset (e.g. 2024-01-15T10:30:00Z)")
+    year, month, day, hour, minute, second, fraction, offset = match.groups()
+    if int(second) > 60:
+        raise ValueError(f"{value!r} has seconds above 60")
+    if offset in ("Z", "z"):
+        tz = dt.timezone.utc
+    else:
+        hours, minutes = int(offset[1:3]), int(offset[4:6])
+        if hours > 23 or minutes > 59:
+            raise ValueError(f"{value!r} has an impossible offset")
+        tz = dt.timezone((1 if offset[0] == "+" else -1) * dt.timedelta(hours=hours, minutes=minutes))
+    micro = int((fraction or "0")[:6].ljust(6, "0"))
+    try:
+        return dt.datetime(int(year), int(month), int(day), int(hour), int(minute), min(int(second), 59), micro, tz)
+    except ValueError as exc:
+        raise ValueError(f"{value!r} is not a real date-time ({exc})") from None
