@@ -60,21 +60,21 @@ class Responder:
 
     def json(self, body: Any, status: int = 200, headers: Mapping[str, str] | None = None) -> Response:
         headers = dict(headers or {})
-        if self.switches.on("connection-close"):
+        if self.switches.on("connection-close") or self.switches.on("org-connection-close"):
             headers["Connection"] = "close"
-        charset = "; charset=utf-8" if self.switches.on("charset") else ""
-        if status == 200 and self.switches.on("content-type-missing"):
+        charset = "; charset=utf-8" if self.switches.on("charset") or self.switches.on("org-charset") else ""
+        if status == 200 and (self.switches.on("content-type-missing") or self.switches.on("org-content-type-missing")):
             return Response(json.dumps(body), status, headers=headers)  # a bare Response has no Content-Type
         return JSONResponse(body, status, headers=headers, media_type="application/json" + charset)
 
     def error(self, status: int, message: str, headers: Mapping[str, str] | None = None) -> Response:
-        if self.switches.on("errors-plain-text"):
+        if self.switches.on("errors-plain-text") or self.switches.on("org-errors-plain-text"):
             return PlainTextResponse(message, status, headers=headers)  # Starlette's default HTTPException answer
         if status == 401 and self.switches.on("auth-errors-html"):
             return HTMLResponse(UNAUTHORIZED_PAGE, status, headers=headers)  # answered by the auth gateway
         body: Any
         if self.profile == "org-token":
-            body = {"error": message}
+            body = {"error": message} | org_error_extras(status, self.switches)
         elif self.switches.on("error-shape"):
             body = {"error": {"code": status, "message": message}}
         elif self.switches.on("error-body-string"):
@@ -293,21 +293,86 @@ def token_from(header: str | None) -> str | None:
     return rest if scheme.lower() == "bearer" and rest else header
 
 
-def org_token_endpoint(store: Store, respond: Responder) -> Endpoint:
-    async def get_messages(request: Request) -> Response:
-        # order of checks: token (401), chat id (400), chat exists (404), chat of this organisation (403)
-        organisation = store.tenant_with_key(token_from(request.headers.get("authorization")))
+def org_error_extras(status: int, switches: Switches) -> dict[str, Any]:
+    """Keys some servers add to {"error": ...}."""
+    extras: dict[str, Any] = {}
+    if switches.on("org-error-extra-fields"):
+        extras |= {"status": str(status), "request_id": "req-7f3a9c"}  # strings: still an object of strings
+    if switches.on("org-error-code-int"):
+        extras["code"] = status  # {"code": 404, "error": ...}: a number among the strings
+    if switches.on("org-error-details-null"):
+        extras["details"] = None  # Go's `Details *string `json:"details"`` without omitempty
+    return extras
+
+
+def org_chat_id(raw: str, switches: Switches) -> int:
+    """The path's chatID as an integer, or an ApiError."""
+    if switches.on("org-non-integer-id-500"):
+        return int(raw)  # no pattern check: 'abc' raises ValueError, a 500
+    if (SIGNED if switches.on("org-negative-id-404") else DIGITS).fullmatch(raw):
+        return int(raw)
+    if switches.on("org-non-integer-id-422"):
+        raise ApiError(422, "chatID: value is not a valid integer")  # the framework's path validation
+    if switches.on("org-non-integer-id-404"):
+        raise ApiError(404, "Chat not found")  # looked up as text, which names no chat
+    raise ApiError(400, "Invalid chat ID")
+
+
+def org_token_endpoint(store: Store, respond: Responder, switches: Switches) -> Endpoint:
+    def organisation_of(header: str | None) -> str:
+        token = token_from(header)
+        if token is None and switches.on("org-missing-token-403"):
+            raise ApiError(403, "Permission denied")  # no organisation in the request: "not allowed"
+        organisation = store.tenant_with_key(token)
         if organisation is None:
-            return respond.error(401, "Unauthorized")
-        raw = request.path_params["chatID"]
-        if not DIGITS.fullmatch(raw):
-            return respond.error(400, "Invalid chat ID")
-        owner = store.owner(int(raw))
+            raise ApiError(403 if token is not None and switches.on("org-invalid-token-403") else 401, "Unauthorized")
+        return organisation
+
+    def admit(request: Request) -> tuple[str, int]:
+        """The caller's organisation and the chat, checked in this order: token (401), chat id (400),
+        chat exists (404), chat of this organisation (403). An ApiError otherwise."""
+        raw, header = request.path_params["chatID"], request.headers.get("authorization")
+        if switches.on("org-chat-lookup-before-auth") and store.owner(org_chat_id(raw, switches)) is None:
+            raise ApiError(404, "Chat not found")
+        if header is None and switches.on("org-missing-token-200"):  # "no token: an internal caller", trusted
+            organisation = store.owner(org_chat_id(raw, switches)) or organisation_of(header)
+        else:
+            organisation = organisation_of(header)
+        chat_id = org_chat_id(raw, switches)
+        owner = store.owner(chat_id)
+        if owner is None and switches.on("org-unknown-chat-empty-200"):
+            owner = organisation  # no existence check: an unknown chat is just a chat without messages
+        if owner != organisation and switches.on("org-unknown-chat-403"):
+            raise ApiError(403, "Permission denied")  # `WHERE id = ? AND org = ?`: unknown and foreign look alike
         if owner is None:
-            return respond.error(404, "Chat not found")
+            raise ApiError(404, "Chat not found")
+        if owner != organisation and switches.on("org-foreign-chat-200"):
+            organisation = owner  # only existence is checked; the messages are read as the owner's
         if owner != organisation:
-            return respond.error(403, "Permission denied")
-        return respond.json(store.page(int(raw), organisation))  # every message; query ignored
+            if switches.on("org-foreign-chat-404"):
+                raise ApiError(404, "Chat not found")  # the tenant-key habit: hide that the chat exists
+            raise ApiError(403, "Permission denied")
+        return organisation, chat_id
+
+    async def get_messages(request: Request) -> Response:
+        try:
+            organisation, chat_id = admit(request)
+        except ApiError as exc:
+            if exc.status == 403 and switches.on("org-hang"):
+                await asyncio.sleep(3600)  # the permission-denied audit write waits on a queue nobody drains
+            challenge = exc.status == 401 and switches.on("org-www-authenticate")
+            return respond.error(exc.status, exc.message, {"WWW-Authenticate": "Bearer"} if challenge else None)
+        order = "desc" if switches.on("org-newest-first") else "asc"
+        messages = store.page(chat_id, organisation, order, 20 if switches.on("org-first-20") else None)
+        if not messages and switches.on("org-empty-chat-404"):
+            return respond.error(404, "Chat not found")  # `if not messages`, meant for a chat that does not exist
+        if not messages and switches.on("org-empty-chat-204"):
+            return Response(status_code=204)  # "nothing to return": No Content, no body, no Content-Type
+        if switches.on("org-chat-id-string"):
+            messages = [m | {"chat_id": request.path_params["chatID"]} for m in messages]  # the path's text
+        if switches.on("org-envelope"):
+            return respond.json({"messages": messages})
+        return respond.json(messages)  # every message; query ignored
 
     return get_messages
 
@@ -323,7 +388,8 @@ def create_app(dataset: Dataset, profile: str, mutant: str | None = None, variat
     if profile == "tenant-key":
         route = Route("/api/v1/chats/{chat_id}/messages", tenant_key_endpoint(store, respond, switches), methods=["GET"])
     else:
-        route = Route("/api/v1/chats/{chatID}/messages", org_token_endpoint(store, respond), methods=["GET"])
+        endpoint = org_token_endpoint(store, respond, switches)
+        route = Route("/api/v1/chats/{chatID}/messages", endpoint, methods=["GET"])
 
     async def http_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, HTTPException)  # unknown path (404), other method (405)
@@ -332,9 +398,10 @@ def create_app(dataset: Dataset, profile: str, mutant: str | None = None, variat
     async def server_error(request: Request, exc: Exception) -> Response:
         return respond.error(500, "Internal Server Error")
 
+    compress = switches.on("gzip") or switches.on("org-gzip")
     app = Starlette(
         routes=[route],
-        middleware=[Middleware(GZipMiddleware, minimum_size=0)] if switches.on("gzip") else [],
+        middleware=[Middleware(GZipMiddleware, minimum_size=0)] if compress else [],
         exception_handlers={HTTPException: http_error, Exception: server_error},
     )
     app.router.redirect_slashes = False  # a redirect would be a non-JSON answer; a trailing slash is a 404

@@ -45,9 +45,9 @@ def as_served(message: dict[str, Any], chat: Chat, switches: Switches) -> dict[s
     """The message as this server stores and renders it: the dataset's, unless a variation says otherwise."""
     served = dict(message)
     instant = parse_instant(message["created_at"])
-    if switches.on("offset-plus-0200"):
+    if switches.on("offset-plus-0200") or switches.on("org-offset-plus-0200"):
         served["created_at"] = instant.astimezone(PLUS_2).isoformat()
-    if switches.on("millis"):
+    if switches.on("millis") or switches.on("org-millis"):
         # stored at millisecond precision, so it is also ordered at that precision
         utc = instant.astimezone(timezone.utc)
         served["created_at"] = utc.strftime("%Y-%m-%dT%H:%M:%S.") + f"{utc.microsecond // 1000:03d}Z"
@@ -55,6 +55,10 @@ def as_served(message: dict[str, Any], chat: Chat, switches: Switches) -> dict[s
         served |= {"chat_id": chat.id, "edited": False}
     if switches.on("org-extra-fields"):
         served |= {"edited": False, "attachments": []}
+    if switches.on("org-metadata-extra-fields"):
+        served["metadata"] = served["metadata"] | {"prompt_tokens": 0, "cached": False}
+    if switches.on("org-response-time-float"):
+        served["metadata"] = served["metadata"] | {"response_time": float(served["metadata"]["response_time"])}  # 0.0
     return served
 
 
@@ -63,7 +67,7 @@ def mutated(served: dict[str, Any], switches: Switches) -> dict[str, Any]:
     out = dict(served)
     instant = parse_instant(served["created_at"])
     utc = instant.astimezone(timezone.utc).replace(tzinfo=None)
-    if switches.on("created-at-naive"):
+    if switches.on("created-at-naive") or switches.on("org-created-at-naive"):
         out["created_at"] = utc.isoformat()  # datetime.utcnow().isoformat(): no offset
     if switches.on("created-at-epoch"):
         out["created_at"] = int(instant.timestamp())
@@ -73,7 +77,7 @@ def mutated(served: dict[str, Any], switches: Switches) -> dict[str, Any]:
         out["sender_role"] = "ai"
     if switches.on("metadata-null"):
         out["metadata"] = out["metadata"] or None  # an empty object is falsy
-    if switches.on("metadata-as-string"):
+    if switches.on("metadata-as-string") or switches.on("org-metadata-string"):
         out["metadata"] = json.dumps(out["metadata"])  # the TEXT column, never parsed
     if switches.on("null-media-omitted"):
         out = {k: v for k, v in out.items() if v is not None}  # response_model_exclude_none
@@ -89,6 +93,35 @@ def mutated(served: dict[str, Any], switches: Switches) -> dict[str, Any]:
         out["content"] = out["content"].strip()
     if switches.on("content-html-escaped"):
         out["content"] = html.escape(out["content"])  # escaped for a template, served as JSON
+    return org_mutated(out, switches)
+
+
+def org_mutated(out: dict[str, Any], switches: Switches) -> dict[str, Any]:
+    """Mutants of an org-token message as rendered."""
+    original = out.get("metadata")
+    metadata = dict(original) if isinstance(original, dict) else {}  # a copy: the dataset's stays as it is
+    if switches.on("org-token-count-user-omitted") and out["role"] == "user":
+        del metadata["token_count"]  # counted only for the assistant's replies
+    if switches.on("org-response-time-omitempty") and not metadata["response_time"]:
+        del metadata["response_time"]  # `json:"response_time,omitempty"`: a user message's 0 vanishes
+    if switches.on("org-token-count-float"):
+        metadata["token_count"] = float(metadata["token_count"])  # a REAL column: 12.0
+    if switches.on("org-token-count-string"):
+        metadata["token_count"] = str(metadata["token_count"])
+    if switches.on("org-response-time-string"):
+        metadata["response_time"] = str(metadata["response_time"])  # "812.5", the TEXT column
+    if switches.on("org-response-time-seconds"):
+        metadata["response_time"] = metadata["response_time"] / 1000  # stored in seconds, documented in ms
+    if switches.on("org-role-omitted-when-user") and out["role"] == "user":
+        del out["role"]  # response_model_exclude_defaults, with role defaulting to "user"
+    if switches.on("org-ids-as-strings"):
+        out["id"] = str(out["id"])  # a 64-bit id as a string, for JavaScript clients
+    if switches.on("org-content-preview"):
+        out["content"] = out["content"][:80]  # the chat list's 80-character preview column
+    if switches.on("org-content-varchar-255"):
+        out["content"] = out["content"][:255]  # a VARCHAR(255) column
+    if isinstance(original, dict):
+        out["metadata"] = metadata
     return out
 
 
@@ -112,27 +145,28 @@ class Store:
 
     def tenant_with_key(self, key: str | None) -> str | None:
         match = "api_key = :key"
-        if self._switches.on("key-prefix"):
+        if self._switches.on("key-prefix") or self._switches.on("org-token-prefix"):
             match = "substr(api_key, 1, length(:key)) = :key"  # api_key.startswith(key): a truncated key passes
-        if self._switches.on("key-extension"):
+        if self._switches.on("key-extension") or self._switches.on("org-token-extension"):
             match = "api_key = substr(:key, 1, length(api_key))"  # key.startswith(api_key): a longer key passes
-        if self._switches.on("key-case-insensitive"):
+        if self._switches.on("key-case-insensitive") or self._switches.on("org-token-case-insensitive"):
             match = "api_key = :key COLLATE NOCASE"
         row = self._db.execute(f"SELECT name FROM tenants WHERE {match}", {"key": key}).fetchone()
         return row and row[0]
 
     def owner(self, chat_id: ChatId) -> str | None:
         """The chat's tenant, or None if there is no such chat."""
-        if isinstance(chat_id, int) and chat_id > INT64_MAX:
+        if isinstance(chat_id, int) and chat_id > INT64_MAX and not self._switches.on("org-huge-id-500"):
             return None
         row = self._db.execute("SELECT tenant FROM chats WHERE id = ?", (chat_id,)).fetchone()
         return row and row[0]
 
     def _of_chat(self) -> str:
         """The WHERE clause for the messages of chat :chat of tenant :tenant."""
-        if self._switches.on("no-chat-filter"):
+        if self._switches.on("no-chat-filter") or self._switches.on("org-no-chat-filter"):
             return "c.tenant = :tenant"
-        if self._switches.on("foreign-message-leak"):  # a chat's messages as a range of seq, off by one at the top
+        # a chat's messages as a range of seq, off by one at the top
+        if self._switches.on("foreign-message-leak") or self._switches.on("org-off-by-one-join"):
             return ("m.seq BETWEEN (SELECT MIN(seq) FROM messages WHERE chat_id = :chat)"
                     " AND (SELECT MAX(seq) + 1 FROM messages WHERE chat_id = :chat)")
         return "m.chat_id = :chat AND c.tenant = :tenant"
@@ -166,8 +200,15 @@ class Store:
             sort = f"json_extract(m.body, '$.created_at') {direction}, m.id {direction}"  # '+02:00' sorts as text
         if on("desc-skips-newest") and order == "desc":
             offset += 1  # desc's offset converted with an off-by-one
+        body, join = "m.body", "c.id = m.chat_id"
+        if on("org-chat-id-row-id"):
+            body = "json_set(m.body, '$.chat_id', c.rowid)"  # the chat's internal row id, not its public id
+        if on("org-off-by-one-join"):
+            body = "json_set(m.body, '$.chat_id', :chat)"  # the handler fills in the chat it was asked for
+        if on("org-join-on-organisation"):
+            join = "c.tenant = :tenant"  # joined on the organisation: each message once per chat of it
         sql = f"""
-            SELECT m.body, m.created_key, m.seq FROM messages AS m JOIN chats AS c ON c.id = m.chat_id
+            SELECT {body}, m.created_key, m.seq FROM messages AS m JOIN chats AS c ON {join}
             WHERE {self._of_chat()}
             ORDER BY {sort}
             LIMIT :limit OFFSET :offset"""
