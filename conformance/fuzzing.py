@@ -141,8 +141,9 @@ def choose(case: Any, target: Target, roles: Sequence[tuple[str, Any]]) -> Pick:
         return Pick(roles[0][1], roles[0][0], "primary")
     choices = [*roles, ("unknown", drawn)]
     role, chat_id = choices[seed % len(choices)]
-    key_name = ("primary",) * 6 + ("foreign", "none")
-    return Pick(chat_id, role, key_name[(seed // 7) % len(key_name)])
+    # Mostly the primary key; the foreign key (when known) and no key now and then.
+    key_names = ("primary",) * 6 + (("foreign",) if target.foreign_api_key is not None else ()) + ("none",)
+    return Pick(chat_id, role, key_names[(seed // 7) % len(key_names)])
 
 
 # A target that stopped answering fails the test once: Hypothesis would otherwise replay and shrink the

@@ -14,6 +14,15 @@ from conformance.profiles import spec_path
 
 SPEC_URI = "urn:conformance:spec"
 
+# JSON Schema counts 12.0 as an integer; a typed client (Go's int, Java's long) refuses it. An integer field
+# must be written as a JSON integer.
+StrictIntegers = jsonschema.validators.extend(
+    jsonschema.Draft202012Validator,
+    type_checker=jsonschema.Draft202012Validator.TYPE_CHECKER.redefine(
+        "integer", lambda _checker, value: isinstance(value, int) and not isinstance(value, bool)
+    ),
+)
+
 @functools.cache
 def load_spec(profile: str) -> dict[str, Any]:
     return yaml.safe_load(spec_path(profile).read_text(encoding="utf-8"))
@@ -25,7 +34,7 @@ def validator(profile: str, schema_name: str) -> jsonschema.protocols.Validator:
     spec = load_spec(profile)
     registry = Registry().with_resource(SPEC_URI, Resource(contents=spec, specification=DRAFT202012))
     schema = {"$ref": f"{SPEC_URI}#/components/schemas/{schema_name}"}
-    return jsonschema.Draft202012Validator(schema, registry=registry)
+    return StrictIntegers(schema, registry=registry)
 
 
 def schema_errors(profile: str, schema_name: str, instance: Any) -> list[jsonschema.ValidationError]:

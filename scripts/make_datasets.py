@@ -281,7 +281,8 @@ def org_token_dataset(rng: random.Random) -> dict[str, Any]:
     ids = rng.sample(range(100_000, 1_000_000), 58)  # unique across the dataset, unrelated to time
     day = datetime(2024, 5, 2, 14, 0, tzinfo=UTC)
     chats = {
-        "populated": org_chat(rng, chat_ids[0], ids, day, 40, [2, 3, 2], ORG_SPECIALS),
+        # one long message: a text column cut at 255 or 1024 characters is a real defect
+        "populated": org_chat(rng, chat_ids[0], ids, day, 40, [2, 3, 2], ORG_SPECIALS + [long_content(rng, 2048)]),
         "other": org_chat(rng, chat_ids[1], ids, day + timedelta(minutes=9), 10, [2], []),
         "empty": {"id": chat_ids[2], "messages": []},
         "foreign": org_chat(rng, chat_ids[3], ids, day + timedelta(minutes=3), 8, [], ["שלום"]),

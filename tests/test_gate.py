@@ -125,3 +125,21 @@ def test_unknown_known_failure_id_is_a_clear_error(tmp_path):
     known.write_text("NOT-A-RULE: because\n", encoding="utf-8")
     run = run_suite("--known-failures", str(known), base_url="http://127.0.0.1:9", timeout=60)
     assert run.returncode == 4 and "'NOT-A-RULE' is not a requirement id" in run.output
+
+
+def test_a_missing_key_or_id_skips_exactly_the_checks_that_need_it_and_says_what_to_supply():
+    from conformance.dataset import load_dataset
+    from conformance.profiles import default_dataset_path
+
+    data = load_dataset(default_dataset_path("tenant-key"), "tenant-key")
+    with serve() as url:
+        run = run_suite("--no-dataset", "--chat-id", data.roles["populated"], base_url=url,
+                        extra_env={"CONFORMANCE_API_KEY": data.tenants["primary"]})
+    assert run.returncode == 0, run.output[-3000:]
+    reasons = {r["id"]: " ".join(r["reasons"]) for r in run.report["requirements"] if r["status"] == "skip"}
+    assert "--foreign-api-key" in reasons["AUTH-FOREIGN-404"]
+    assert "--empty-chat-id" in reasons["CHAT-EMPTY"]
+    assert "dataset mode" in reasons["MSG-CONTENT-EXACT"]
+    statuses = run.statuses()
+    assert statuses["PAGE-PARTITION"] == statuses["PAGE-HAS-MORE"] == statuses["ORDER-DESC"] == "pass"
+    assert "skipped" in run.report["summary"]

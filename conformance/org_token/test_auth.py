@@ -24,7 +24,7 @@ def test_missing_token_is_answered_401(client, target):
 
 
 @pytest.mark.requirement("ORG-AUTH-INVALID-401")
-@pytest.mark.parametrize("token", ["not-a-real-token-7c1d9e", "Bearer not-a-real-token-7c1d9e", "x"])
+@pytest.mark.parametrize("token", ["not-a-real-token-7c1d9e", "Bearer not-a-real-token-7c1d9e", "x", ""])
 def test_invalid_token_is_answered_401(client, target, token):
     exchange = client.get_messages(chat_or_unknown(target), key=Secret(token))
     with evidence(exchange):

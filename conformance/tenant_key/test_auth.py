@@ -26,7 +26,7 @@ def test_missing_key_is_answered_401(client, target):
 
 
 @pytest.mark.requirement("AUTH-INVALID-401")
-@pytest.mark.parametrize("key", ["not-a-real-key-7c1d9e", "x", "null"])
+@pytest.mark.parametrize("key", ["not-a-real-key-7c1d9e", "x", "null", ""])
 def test_invalid_key_is_answered_401(client, target, key):
     exchange = client.get_messages(chat_or_unknown(target), key=Secret(key))
     with evidence(exchange):
