@@ -40,6 +40,7 @@ class Run:
         self.target: Target | None = None
         self.client: Client | None = None
         self.server = None
+        self.written: list[Path] = []
 
     # -------------------------------------------------------------- target
     def start(self) -> None:
@@ -173,7 +174,7 @@ class Run:
             if result.now_passing:
                 terminalreporter.write_line(
                     f"known failure now passes: {result.requirement.id}; remove it from --known-failures", green=True)
-        for path in getattr(self, "written", []):
+        for path in self.written:
             terminalreporter.write_line(f"report: {path}")
         terminalreporter.write_line(self.results.summary_line(), bold=True)
 

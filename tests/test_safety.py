@@ -92,7 +92,7 @@ def test_an_enormous_body_is_cut_off_with_a_reason():
 def test_max_requests_stops_the_run_and_says_so():
     with recorded_reference() as (url, recorder):
         run = run_suite("--max-requests", "40", base_url=url)
-    assert run.returncode == 1
+    assert run.returncode == 2  # interrupted: the rest was not run
     assert "request budget exhausted: 40 requests sent (--max-requests)" in run.output
     assert sum(recorder.methods.values()) <= 40
 

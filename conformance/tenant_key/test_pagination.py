@@ -95,7 +95,7 @@ def test_empty_chat_is_200_with_no_messages(client, target, need):
 
 
 @pytest.mark.requirement("CHAT-UNKNOWN-404")
-@pytest.mark.parametrize("chat_id", [str(uuid.UUID(int=0x5EED_0001, version=4)), "00000000-0000-0000-0000-000000000000"])
+@pytest.mark.parametrize("chat_id", [str(uuid.UUID(int=0x5EED_0001, version=4)), "7d444840-9dc0-41fb-8c9b-6e2a5f0d3c11"])
 def test_unknown_chat_is_404(client, target, need, chat_id):
     need("api_key")
     exchange = client.get_messages(chat_id, key=target.api_key)
