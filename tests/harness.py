@@ -1,20 +1,25 @@
-"""Running the reference server (or a mutant, or a variation) and the suite in subprocesses, on loopback."""
+"""Running the reference server (a mutant, a variation) in this process and the suite in a subprocess, on loopback."""
 
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import os
 import subprocess
 import sys
 import tempfile
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
+
+from conformance.dataset import Dataset, load_dataset
+from conformance.profiles import default_dataset_path
+from reference.app import create_app
+from reference.serve import start_in_thread
 
 ROOT = Path(__file__).resolve().parents[1]
 SUITE_TIMEOUT = 240  # seconds: a run that takes longer is a bug in the suite's own bounds
@@ -31,31 +36,23 @@ def env(**extra: str) -> dict[str, str]:
     return clean
 
 
+@functools.cache
+def shipped_dataset(profile: str) -> Dataset:
+    return load_dataset(default_dataset_path(profile), profile)
+
+
 @contextlib.contextmanager
-def serve(profile: str = "tenant-key", mutant: str | None = None, variation: str | None = None,
-          dataset: Path | None = None) -> Iterator[str]:
-    """`python -m reference` on a free loopback port; yields its URL and stops it afterwards."""
-    args = [sys.executable, "-m", "reference", "--port", "0", "--profile", profile]
-    args += ["--mutant", mutant] if mutant else []
-    args += ["--variation", variation] if variation else []
-    args += ["--dataset", str(dataset)] if dataset else []
-    proc = subprocess.Popen(args, cwd=ROOT, env=env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+def serve(profile: str = "tenant-key", mutant: str | None = None, variation: str | None = None) -> Iterator[str]:
+    """The reference server (with a mutant or a variation) in this process, on a free loopback port; stopped after.
+
+    In-process rather than `python -m reference` (tested on its own in test_reference_server.py): it saves a
+    start-up per suite run, and the self-test makes ~170 of them.
+    """
+    running = start_in_thread(create_app(shipped_dataset(profile), profile, mutant, variation))
     try:
-        line = proc.stdout.readline()
-        if " on http://" not in line:
-            proc.kill()
-            raise RuntimeError(f"reference server did not start: {line}{proc.stderr.read()}")
-        # Keep draining the pipes so a chatty server never blocks on a full pipe.
-        for stream in (proc.stdout, proc.stderr):
-            threading.Thread(target=stream.read, daemon=True).start()
-        yield line.split(" on ", 1)[1].split()[0]
+        yield running.url
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        running.stop()
 
 
 @dataclass

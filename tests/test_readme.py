@@ -22,3 +22,16 @@ def test_ci_runs_the_readmes_second_command():
     tests_command = commands[1].split("&& ")[-1].replace(".venv/bin/", "")
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert tests_command in ci.replace(".venv-ci/bin/python -m ", ""), (tests_command, ci)
+
+
+def test_the_kill_matrix_summary_counts_what_the_data_declares():
+    from harness import load_switches
+
+    block = README.split("<!-- kill-matrix -->")[1].split("<!-- /kill-matrix -->")[0]
+    mutants, variations = load_switches("mutants"), load_switches("variations")
+    for profile, column in (("tenant-key", 1), ("org-token", 2)):
+        row = next(line for line in block.splitlines() if line.startswith("| mutants")).split("|")
+        assert row[column + 1].strip() == str(sum(m["profile"] == profile for m in mutants))
+        row = next(line for line in block.splitlines() if line.startswith("| legitimate")).split("|")
+        assert row[column + 1].strip() == f"1 + {sum(v['profile'] == profile for v in variations)}"
+    assert f"**{len(mutants)}, all caught**" in block and f"**{len(variations) + 2}, all pass**" in block
