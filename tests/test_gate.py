@@ -145,3 +145,14 @@ def test_a_missing_key_or_id_skips_exactly_the_checks_that_need_it_and_says_what
     statuses = run.statuses()
     assert statuses["PAGE-PARTITION"] == statuses["PAGE-HAS-MORE"] == statuses["ORDER-DESC"] == "pass"
     assert "skipped" in run.report["summary"]
+
+
+def test_generation_is_deterministic_by_default_and_a_seed_explores_without_writing_a_database():
+    with serve() as url:
+        runs = [run_suite("-k", "properties", base_url=url) for _ in range(2)]
+        seeded = run_suite("-k", "properties", "--fuzz-seed", "7", "--fuzz-examples", "30", base_url=url)
+    sent = [re.search(r"requests sent: (\d+)", run.output).group(1) for run in runs]
+    assert runs[0].returncode == runs[1].returncode == seeded.returncode == 0
+    assert sent[0] == sent[1], "two default runs must send the same requests"
+    for run in (*runs, seeded):
+        assert not [name for name in run.files if ".hypothesis" in name], "no example database in the user's tree"
