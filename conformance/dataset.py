@@ -13,7 +13,6 @@ import json
 import re
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
 from functools import cache
 from os import PathLike
 from pathlib import Path

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import sys
 import traceback
 
 from conformance.catalogue import requirements
 from conformance.client import BudgetExhausted, TargetError
 from conformance.fuzzing import GeneratedCaseFailed
 from conformance.violations import Violation
+
+if sys.version_info < (3, 11):
+    from exceptiongroup import BaseExceptionGroup  # Hypothesis's own dependency before 3.11
 
 
 def headline(req_id: str) -> str:
