@@ -12,7 +12,7 @@ from conformance.masking import REDACTOR
 from conformance.results import Results
 
 ICONS = {"pass": "✅ pass", "fail": "❌ fail", "skip": "⏭ skip", "known-failure": "⚠️ known failure",
-         "not run": "· not run"}
+         "unverified": "· unverified (not run, or its checks stopped at another failure)"}
 
 
 def report_data(results: Results, target_url: str, mode: str, level: str) -> dict:

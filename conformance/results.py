@@ -17,7 +17,7 @@ GATED_LEVELS = {"must": ("MUST",), "should": ("MUST", "SHOULD")}
 @dataclass
 class RequirementResult:
     requirement: Requirement
-    status: str = "not run"  # pass | fail | skip | known-failure | not run
+    status: str = "unverified"  # pass | fail | skip | known-failure | unverified (not run, or no test got to it)
     reasons: list[str] = field(default_factory=list)
     tests: list[str] = field(default_factory=list)
     known_reason: str | None = None
@@ -42,7 +42,8 @@ class Results:
     def record(self, nodeid: str, outcome: str, props: dict[str, str], reason: str) -> None:
         """outcome: passed | failed | skipped | xfailed (a known failure)."""
         checked = props.get(CHECKS, "").split()
-        failed = props.get(FAILED, "").split() or (checked if outcome in ("failed", "xfailed") else [])
+        # FAILED is set on every failed report the plugin saw; empty means "no requirement" (e.g. --max-requests).
+        failed = props[FAILED].split() if FAILED in props else (checked if outcome in ("failed", "xfailed") else [])
         checked += [req_id for req_id in failed if req_id not in checked]
         if outcome == "failed" and not any(req_id in self.by_id for req_id in failed):
             # Failed, but under no requirement of this profile: it must still fail the run.
@@ -56,10 +57,11 @@ class Results:
                 result.status = "known-failure" if req_id in self.known else "fail"
                 result.reasons.append(reason)
             elif outcome == "skipped":
-                if result.status == "not run":
+                if result.status == "unverified":
                     result.status = "skip"
                     result.reasons.append(reason)
-            elif result.status in ("not run", "skip"):
+            elif outcome == "passed" and result.status in ("unverified", "skip"):
+                # A failed test proves nothing about its other requirements: only a pass counts.
                 result.status, result.reasons = "pass", []
 
     def finish(self) -> None:
@@ -79,7 +81,7 @@ class Results:
         """level → (passed, checked) over requirements that ran and were not skipped."""
         out: dict[str, tuple[int, int]] = {}
         for result in self.by_id.values():
-            if result.status in ("not run", "skip"):
+            if result.status in ("unverified", "skip"):
                 continue
             passed, total = out.get(result.requirement.level, (0, 0))
             out[result.requirement.level] = (passed + (result.status == "pass"), total + 1)
@@ -89,7 +91,7 @@ class Results:
         parts = [f"{level} {passed}/{total}" for level, (passed, total) in sorted(self.counts().items(),
                  key=lambda kv: ("MUST", "SHOULD", "MAY").index(kv[0]))]
         statuses = [r.status for r in self.by_id.values()]
-        for status, label in (("skip", "skipped"), ("known-failure", "known failures"), ("not run", "not run")):
+        for status, label in (("skip", "skipped"), ("known-failure", "known failures"), ("unverified", "unverified")):
             if statuses.count(status):
                 parts.append(f"{statuses.count(status)} {label}")
         now_passing = sum(r.now_passing for r in self.by_id.values())

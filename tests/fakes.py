@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import socket
+import struct
 import threading
 from collections import Counter
 from collections.abc import Iterator
@@ -21,8 +22,8 @@ def closed_port_url() -> str:
 
 
 @contextlib.contextmanager
-def silent_server() -> Iterator[str]:
-    """Accepts connections, reads, never answers."""
+def silent_server(reset: bool = False) -> Iterator[str]:
+    """Accepts connections, reads, never answers (or, with reset, drops each connection at once)."""
     listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     listener.bind(("127.0.0.1", 0))
     listener.listen(64)
@@ -35,7 +36,12 @@ def silent_server() -> Iterator[str]:
                 conn, _ = listener.accept()
             except OSError:
                 return
-            held.append(conn)
+            if reset:
+                # SO_LINGER 0: close sends a TCP reset instead of a clean end
+                conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+                conn.close()
+            else:
+                held.append(conn)
 
     threading.Thread(target=accept, daemon=True).start()
     try:

@@ -59,6 +59,17 @@ def test_hanging_target_ends_the_session_with_one_message():
     assert "Traceback" not in run.output
 
 
+def test_a_target_that_resets_every_connection_fails_under_http_answers_and_the_run_ends():
+    with silent_server(reset=True) as url:
+        run = run_suite(base_url=url, timeout=120)
+    assert run.returncode in (1, 3), run.output[-2000:]
+    assert "Traceback" not in run.output
+    if run.returncode == 1:  # the preflight saw an answer it could not read: the checks say what broke
+        assert run.failed() == {"HTTP-ANSWERS"} and "HTTP-ANSWERS [MUST]" in run.output
+    else:
+        assert f"cannot reach the target {url}" in run.output
+
+
 def test_unreachable_url_ends_the_session_with_one_message():
     url = closed_port_url()
     run = run_suite(base_url=url, timeout=60)
