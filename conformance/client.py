@@ -52,12 +52,6 @@ class Exchange:
         except (UnicodeDecodeError, ValueError):
             return False, None
 
-    def json(self) -> Any:
-        ok, value = self.parsed
-        if not ok:
-            raise ValueError("body is not JSON")
-        return value
-
     def curl(self) -> str:
         parts = ["curl", "-X", "GET", shlex.quote(self.url)]
         for name, value in self.request_headers:

@@ -45,9 +45,3 @@ def documented_statuses(profile: str) -> frozenset[int]:
     spec = load_spec(profile)
     (operation,) = [op["get"] for op in spec["paths"].values()]
     return frozenset(int(code) for code in operation["responses"])
-
-
-def response_schema(profile: str, status: int) -> dict[str, Any]:
-    spec = load_spec(profile)
-    (operation,) = [op["get"] for op in spec["paths"].values()]
-    return operation["responses"][str(status)]
