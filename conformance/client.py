@@ -13,6 +13,9 @@ from urllib.parse import quote, urlencode
 
 import httpx
 
+from conformance import strict_json
+from conformance.deadlines import bounded_transport, deadline
+from conformance.decoding import ACCEPTED_CODINGS, BodyError, read_body
 from conformance.masking import MASK, REDACTOR, Secret
 
 MAX_BODY_BYTES = 8 * 1024 * 1024
@@ -28,6 +31,10 @@ class Unreachable(TargetError):
 
 class BudgetExhausted(TargetError):
     """--max-requests was reached; the rest of the run is stopped."""
+
+
+class DurationExceeded(BudgetExhausted):
+    """--max-duration was reached; the rest of the run is stopped."""
 
 
 @dataclass(frozen=True)
@@ -48,8 +55,8 @@ class Exchange:
     @cached_property
     def parsed(self) -> tuple[bool, Any]:
         try:
-            return True, json.loads(self.body.decode("utf-8"))
-        except (UnicodeDecodeError, ValueError):
+            return True, strict_json.loads(self.body)
+        except strict_json.JSONError:
             return False, None
 
     def curl(self) -> str:
@@ -74,17 +81,25 @@ class Exchange:
 
 
 class Limits:
-    """A request cap and an optional rate, shared by every request of the process."""
+    """A request cap, an optional rate and a bound on the run's wall time, shared by every request of the process."""
 
-    def __init__(self, max_requests: int, rate_per_second: float | None) -> None:
+    def __init__(self, max_requests: int, rate_per_second: float | None, max_duration: float | None = None,
+                 started_at: float | None = None) -> None:
         self.max_requests = max_requests
         self.interval = 1.0 / rate_per_second if rate_per_second else 0.0
+        self.max_duration = max_duration
+        # Wall-clock time, so that xdist workers share the controller's start.
+        self.ends_at = (started_at if started_at is not None else time.time()) + max_duration if max_duration else None
         self.sent = 0
         self._next_at = 0.0
         self._lock = threading.Lock()
 
     def acquire(self) -> None:
         with self._lock:
+            if self.ends_at is not None and time.time() >= self.ends_at:
+                raise DurationExceeded(
+                    f"run time limit reached: {self.max_duration:g} s (--max-duration); the remaining checks were not run"
+                )
             if self.sent >= self.max_requests:
                 raise BudgetExhausted(
                     f"request budget exhausted: {self.max_requests} requests sent (--max-requests); "
@@ -104,7 +119,9 @@ class Client:
         self.auth_header = auth_header
         self.timeout = timeout
         self.limits = limits
-        self._http = httpx.Client(timeout=timeout, follow_redirects=False, headers={"Accept": "application/json"})
+        # Content codings are decoded here, within the body bound (conformance/decoding.py), not by httpx.
+        self._http = httpx.Client(timeout=timeout, follow_redirects=False, transport=bounded_transport(),
+                                  headers={"Accept": "application/json", "Accept-Encoding": ACCEPTED_CODINGS})
 
     def close(self) -> None:
         self._http.close()
@@ -120,7 +137,7 @@ class Client:
         return self.get(self.messages_path(chat_id), params=params, headers=headers)
 
     def get(self, path_or_url: str, params: Any = None, headers: dict[str, str] | None = None) -> Exchange:
-        """Send one GET; the answer is read whole (up to MAX_BODY_BYTES) and decoded."""
+        """Send one GET; the answer is read whole (up to MAX_BODY_BYTES, decoded) within --request-timeout."""
         url = path_or_url if "://" in path_or_url else self.base_url + path_or_url
         if params:
             items = params.items() if isinstance(params, dict) else params
@@ -131,19 +148,12 @@ class Client:
             if name.lower() in (self.auth_header.lower(), "authorization", "x-api-key"):
                 REDACTOR.add(value)
         started = time.monotonic()
-        try:
-            response, body = self._send(url, headers)
-        except httpx.TimeoutException as exc:
-            raise Unreachable(f"GET {url}: no answer within {self.timeout:g} s (--request-timeout)") from exc
-        except httpx.ConnectError as exc:
-            raise Unreachable(f"GET {url}: ConnectError: {REDACTOR.scrub(str(exc)) or 'connection failed'}") from exc
-        except httpx.HTTPError as exc:
-            raise TargetError(f"GET {url}: {type(exc).__name__}: {REDACTOR.scrub(str(exc)) or 'connection failed'}") from exc
+        response, body = self._send(url, headers)
         masked = tuple(
             (name, MASK if name.lower() in (self.auth_header.lower(), "authorization", "x-api-key") else value)
             for name, value in headers.items()
         )
-        exchange = Exchange(
+        return Exchange(
             url=url,
             request_headers=masked,
             status=response.status_code,
@@ -151,20 +161,35 @@ class Client:
             body=body,
             elapsed=time.monotonic() - started,
         )
-        return exchange
-
 
     def _send(self, url: str, headers: dict[str, str]) -> tuple[httpx.Response, bytes]:
         # A server may close a kept-alive connection after an answer (uvicorn does after a 500); the next request
         # on it then fails before any byte comes back. GET is safe to send again, once, on a new connection.
         for attempt in (1, 2):
             self.limits.acquire()
+            answered = False
             try:
-                with self._http.stream("GET", url, headers=headers) as response:
-                    return response, _read_capped(response)
-            except (httpx.ReadError, httpx.RemoteProtocolError):
+                with deadline(self.timeout), self._http.stream("GET", url, headers=headers) as response:
+                    answered = True
+                    raw = response.iter_raw()
+                    return response, read_body(raw, response.headers.get("content-encoding", ""), MAX_BODY_BYTES)
+            except httpx.TimeoutException as exc:
+                if answered:
+                    raise TargetError(
+                        f"GET {url}: the answer did not complete within {self.timeout:g} s "
+                        "(--request-timeout bounds the whole request: connect, headers and body)"
+                    ) from exc
+                raise Unreachable(f"GET {url}: no answer within {self.timeout:g} s (--request-timeout)") from exc
+            except BodyError as exc:
+                raise TargetError(f"GET {url}: {exc}") from None
+            except httpx.ConnectError as exc:
+                raise Unreachable(f"GET {url}: ConnectError: {REDACTOR.scrub(str(exc)) or 'connection failed'}") from exc
+            except (httpx.ReadError, httpx.RemoteProtocolError) as exc:
                 if attempt == 2:
-                    raise
+                    raise TargetError(f"GET {url}: {type(exc).__name__}: "
+                                      f"{REDACTOR.scrub(str(exc)) or 'connection failed'}") from exc
+            except httpx.HTTPError as exc:
+                raise TargetError(f"GET {url}: {type(exc).__name__}: {REDACTOR.scrub(str(exc)) or 'connection failed'}") from exc
         raise AssertionError("unreachable")
 
 
@@ -172,15 +197,3 @@ def _text(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     return "" if value is None else str(value)
-
-
-def _read_capped(response: httpx.Response) -> bytes:
-    chunks, size = [], 0
-    for chunk in response.iter_bytes():
-        size += len(chunk)
-        if size > MAX_BODY_BYTES:
-            raise TargetError(
-                f"GET {response.request.url}: response body larger than {MAX_BODY_BYTES} bytes; stopped reading"
-            )
-        chunks.append(chunk)
-    return b"".join(chunks)

@@ -22,6 +22,7 @@ import jsonschema
 import yaml
 from jsonschema.exceptions import best_match
 
+from conformance import strict_json
 from conformance.profiles import PACKAGE_DIR, check_profile, spec_path
 from conformance.timestamps import parse_rfc3339 as parse_instant  # also the reference server's parser
 
@@ -84,22 +85,13 @@ def load_dataset(path: str | PathLike[str], profile: str) -> Dataset:
 
 def _read_json(path: str | PathLike[str]) -> Any:
     try:
-        text = Path(path).read_bytes().decode("utf-8")
+        data = Path(path).read_bytes()
     except OSError as exc:
         raise DatasetError(f"{path}: cannot read the dataset: {exc.strerror or exc}") from None
-    except UnicodeDecodeError as exc:
-        raise DatasetError(f"{path}: not UTF-8 (byte {exc.start})") from None
     try:
-        return json.loads(text, parse_constant=_reject_constant)
-    except json.JSONDecodeError as exc:
-        raise DatasetError(f"{path}: invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}") from None
-    except ValueError as exc:
-        raise DatasetError(f"{path}: invalid JSON: {exc}") from None
-
-
-def _reject_constant(name: str) -> Any:
-    # Python's json accepts NaN and Infinity; JSON does not, nor would most servers
-    raise ValueError(f"{name} is not JSON")
+        return strict_json.loads(data)
+    except strict_json.JSONError as exc:
+        raise DatasetError(f"{path}: {exc}") from None
 
 
 @cache

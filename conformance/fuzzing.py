@@ -20,6 +20,7 @@ from schemathesis.core.failures import AcceptedNegativeData, FailureGroup
 from schemathesis.core.transport import Response
 from schemathesis.generation import GenerationMode
 
+from conformance import strict_json
 from conformance.client import Client, Exchange, TargetError
 from conformance.profiles import spec_path
 from conformance.target import Target
@@ -58,6 +59,7 @@ REQUIREMENT_PREFIX = re.compile(r"^([A-Z][A-Z0-9]*(?:-[A-Z0-9]+)+): ")
 class FuzzSettings:
     examples: int = 60
     seed: int | None = None
+    base_url: str | None = None  # the target's, once known: its path is the spec's server path
 
     def update(self, examples: int, seed: int | None) -> None:
         self.examples, self.seed = examples, seed
@@ -86,11 +88,13 @@ SENT: contextvars.ContextVar[Sent] = contextvars.ContextVar("conformance_sent")
 
 
 class GeneratedCaseFailed(AssertionError):
-    """A generated request broke rules; `requirements` names them."""
+    """A generated request broke rules; `requirements` names them, `unattributed` holds the findings that map
+    to no requirement (each as its Schemathesis code and title), reported as themselves."""
 
-    def __init__(self, requirements: list[str], message: str) -> None:
+    def __init__(self, requirements: list[str], message: str, unattributed: Sequence[str] = ()) -> None:
         super().__init__(message)
         self.requirements = requirements
+        self.unattributed = list(unattributed)
 
 
 def load_schema(profile: str) -> Any:
@@ -102,6 +106,9 @@ def load_schema(profile: str) -> Any:
         deterministic=SETTINGS.seed is None,
     )
     # GET only: the coverage phase would otherwise send POST, PUT, ... ; ignored_auth re-sends requests.
+    if SETTINGS.base_url:
+        # Behind a path prefix (a gateway's /prefix), the checks match answers to cases by the full path.
+        schema.config.update(base_url=SETTINGS.base_url)
     schema.config.phases.coverage.unexpected_methods = set()
     schema.config.checks.ignored_auth.enabled = False
     rejections = ["400", "401", "404"] if profile == "tenant-key" else ["400", "401", "403", "404"]
@@ -167,16 +174,34 @@ def run_case(case: Any, target: Target, client: Client, roles: Sequence[tuple[st
     except TargetError as exc:
         _TRIPPED[label] = exc
         raise
+    _refuse_unreadable_json(exchange, target.profile)
     token = SENT.set(Sent(pick, exchange, target))
     try:
         case.validate_response(_as_schemathesis(exchange), checks=[*BUILTIN_CHECKS, *checks],
                                headers=headers, transport_kwargs=kwargs)
     except FailureGroup as group:
-        ids = sorted({req for failure in group.exceptions
-                      for req in requirements_of(failure, exchange, target.profile, case.query)})
-        raise GeneratedCaseFailed(ids, str(group)) from None
+        ids: set[str] = set()
+        unattributed: list[str] = []
+        for failure in group.exceptions:
+            found = requirements_of(failure, exchange, target.profile, case.query)
+            ids.update(found)
+            if not found:
+                unattributed.append(f"{getattr(failure, 'code', '') or type(failure).__name__} "
+                                    f"{getattr(failure, 'title', '') or failure}")
+        raise GeneratedCaseFailed(sorted(ids), str(group), unattributed) from None
     finally:
         SENT.reset(token)
+
+
+def _refuse_unreadable_json(exchange: Exchange, profile: str) -> None:
+    """A body nested too deep would crash Schemathesis's own JSON reading: judged here, by the body's rule."""
+    try:
+        strict_json.loads(exchange.body)
+    except strict_json.TooDeep as exc:
+        req = BODY_REQUIREMENTS[(profile, "ok" if exchange.status == 200 else "error", "envelope")]
+        raise GeneratedCaseFailed([req], f"{req}: the body is not JSON ({exc})\n{exchange.excerpt()}") from None
+    except strict_json.JSONError:
+        pass  # Schemathesis and the rules say what is wrong with it
 
 
 def _plain(headers: Any) -> dict[str, str]:

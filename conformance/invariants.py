@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from conformance import spec
+from conformance import spec, strict_json
 from conformance.timestamps import parse_rfc3339
 from conformance.violations import Violation
 
@@ -38,14 +38,11 @@ def created_at_is_rfc3339(value: Any, req: str = "MSG-CREATED-AT-RFC3339") -> No
     parse_instant(value, req)
 
 
-def _not_json(token: str) -> Any:
-    raise ValueError(f"{token} is not a JSON number")
-
-
 def json_body(body: bytes, req: str) -> Any:
+    """The body as strict JSON: not UTF-8, not JSON, NaN, a duplicate key or nesting too deep breaks `req`."""
     try:
-        return json.loads(body.decode("utf-8"), parse_constant=_not_json)
-    except (UnicodeDecodeError, ValueError) as exc:
+        return strict_json.loads(body)
+    except strict_json.JSONError as exc:
         raise Violation(req, f"the body is not JSON ({exc})") from None
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import base64
 import threading
+from urllib.parse import quote, quote_plus
 
 MASK = "***"
 
@@ -25,7 +27,7 @@ class Redactor:
         # Very short values would blank out ordinary text; no real key is that short.
         if value and len(value) >= 6:
             with self._lock:
-                self._values.add(str(value))
+                self._values.update(encodings(str(value)))
 
     def scrub(self, text: str) -> str:
         with self._lock:
@@ -37,3 +39,14 @@ class Redactor:
 
 
 REDACTOR = Redactor()
+
+
+def encodings(value: str) -> set[str]:
+    """The forms in which a target may echo a key back: raw, percent-encoded, base64 (standard and URL-safe,
+    padded or not) and hex (either case)."""
+    raw = value.encode("utf-8")
+    forms = {value, quote(value, safe=""), quote_plus(value), raw.hex(), raw.hex().upper()}
+    for encoded in (base64.b64encode(raw), base64.urlsafe_b64encode(raw)):
+        text = encoded.decode("ascii")
+        forms |= {text, text.rstrip("=")}
+    return {form for form in forms if form}

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import math
 import os
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -39,6 +41,8 @@ OPTIONS: tuple[Option, ...] = (
     Option("--request-timeout", "CONFORMANCE_REQUEST_TIMEOUT", "seconds to wait for each answer", 5.0, "float"),
     Option("--max-requests", "CONFORMANCE_MAX_REQUESTS", "stop the run after this many requests (per process)",
            3000, "int"),
+    Option("--max-duration", "CONFORMANCE_MAX_DURATION",
+           "stop the run after this many seconds (no new request starts after it)", 900.0, "float"),
     Option("--rate-limit", "CONFORMANCE_RATE_LIMIT", "at most N requests per second, written N/s (default: no limit)"),
     Option("--fuzz-examples", "CONFORMANCE_FUZZ_EXAMPLES", "generated examples in the Schemathesis layer", 60, "int"),
     Option("--fuzz-seed", "CONFORMANCE_FUZZ_SEED", "explore with this seed instead of the fixed derandomized run",
@@ -91,6 +95,8 @@ def _convert(option: Option, raw: Any) -> Any:
         raise ValueError(f"expected 1/0/true/false, got {raw!r}")
     if option.kind in ("float", "int"):
         number = float(raw) if option.kind == "float" else int(raw)
+        if not math.isfinite(number):
+            raise ValueError(f"must be a finite number, got {raw!r}")
         if number < 0 or (option.positive and number == 0):
             raise ValueError(f"must be {'positive' if option.positive else 'zero or more'}, got {raw!r}")
         return number
@@ -108,6 +114,24 @@ def parse_rate(raw: str | None) -> float | None:
         rate = float(text)
     except ValueError:
         raise pytest.UsageError(f"--rate-limit / CONFORMANCE_RATE_LIMIT: expected N/s (e.g. 20/s), got {raw!r}") from None
-    if rate <= 0:
+    if not math.isfinite(rate) or rate <= 0:
         raise pytest.UsageError(f"--rate-limit / CONFORMANCE_RATE_LIMIT: must be positive, got {raw!r}")
     return rate
+
+
+def check_base_url(url: str) -> str:
+    """The target's URL, refused (a usage error, before any request) unless it is http(s)://host[:port][/path]."""
+    where = "--base-url / PYTEST_BASE_URL"
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise pytest.UsageError(
+            f"{where}: expected http://host[:port][/path] or https://…, got {url!r}"
+            + (" (the scheme is missing)" if "://" not in url else "")
+        )
+    try:
+        parts.port
+    except ValueError:
+        raise pytest.UsageError(f"{where}: the port of {url!r} is not a number from 0 to 65535") from None
+    if parts.query or parts.fragment:
+        raise pytest.UsageError(f"{where}: {url!r} has a query or a fragment; give the URL the API's paths start from")
+    return url.rstrip("/")

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import signal
 import tempfile
+import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -16,8 +19,8 @@ from conformance.embedded import start_reference
 from conformance.known_failures import KnownFailuresError, load_known_failures
 from conformance.masking import REDACTOR, Secret
 from conformance.profiles import default_dataset_path
-from conformance.report import append_step_summary, report_data, write_reports
-from conformance.results import CHECKS, FAILED, REASON, Results
+from conformance.report import append_step_summary, check_writable, report_data, write_reports
+from conformance.results import CHECKS, FAILED, REASON, STOPPED, UNATTRIBUTED, Results
 from conformance.target import DEFAULT_AUTH_HEADER, Target
 
 PROFILE_DIRS = {"tenant-key": "tenant_key", "org-token": "org_token"}
@@ -41,12 +44,19 @@ class Run:
         self.client: Client | None = None
         self.server = None
         self.written: list[Path] = []
+        self.problems: list[str] = []
+        self.started_at = time.time()
+        self._previous_sigterm: Any = None
 
     # -------------------------------------------------------------- target
     def start(self) -> None:
         config = self.config
         workerinput = getattr(config, "workerinput", None)
         base_url = (workerinput or {}).get("conformance_base_url") or config.getoption("base_url")
+        if base_url:
+            base_url = options.check_base_url(base_url)
+        if workerinput is None:
+            self._check_report_directory()
         dataset = self._dataset()
         embedded = bool(workerinput and workerinput.get("conformance_embedded")) or not base_url
         if not base_url:
@@ -64,10 +74,24 @@ class Run:
         # Against the embedded server, discovery mode still takes keys and ids from the data it serves.
         self.target = self._target(base_url.rstrip("/"), embedded, dataset, served)
         timeout = options.value(config, "--request-timeout")
-        limits = Limits(options.value(config, "--max-requests"), options.parse_rate(options.value(config, "--rate-limit")))
+        limits = Limits(options.value(config, "--max-requests"), options.parse_rate(options.value(config, "--rate-limit")),
+                        options.value(config, "--max-duration"),
+                        (workerinput or {}).get("conformance_started_at", self.started_at))
         self.client = Client(self.target.base_url, self.target.auth_header, timeout, limits)
         for key in (self.target.api_key, self.target.foreign_api_key):
             REDACTOR.add(key)
+        # Schemathesis matches answers to cases by path: behind a path prefix it must know the prefix.
+        fuzzing.SETTINGS.base_url = self.target.base_url
+
+    def _check_report_directory(self) -> None:
+        """Found at the start, not after the whole run: a report directory that cannot be written."""
+        directory = options.value(self.config, "--conformance-report")
+        if directory:
+            try:
+                check_writable(directory)
+            except OSError as exc:
+                raise pytest.UsageError(f"--conformance-report / CONFORMANCE_REPORT_DIR: cannot write reports into "
+                                        f"{directory!r}: {exc.strerror or exc}") from None
 
     def _dataset(self):
         if options.value(self.config, "--no-dataset"):
@@ -120,17 +144,29 @@ class Run:
         try:
             exchange = client.get_messages(chat, key=target.api_key)
         except Unreachable as exc:
+            self.results.stop("the preflight could not reach the target")
             pytest.exit(f"conformance: cannot reach the target {target.base_url}: {exc}", returncode=3)
+        except BudgetExhausted as exc:
+            self.results.stop(str(exc))
+            pytest.exit(f"conformance: {exc}", returncode=2)
         except TargetError:
             return  # it answers, if badly: the checks will say how
         if target.api_key is not None and exchange.status == 401:
+            self.results.stop("the preflight's key was rejected")
             pytest.exit(
                 f"conformance: the target {target.base_url} rejects the API key (401 for GET {exchange.url}); "
                 "check --api-key / CONFORMANCE_API_KEY and --auth-header",
                 returncode=3,
             )
 
+    def catch_sigterm(self) -> None:
+        if threading.current_thread() is threading.main_thread():
+            self._previous_sigterm = signal.signal(signal.SIGTERM, self.interrupt)
+
     def stop(self) -> None:
+        if self._previous_sigterm is not None:
+            signal.signal(signal.SIGTERM, self._previous_sigterm)
+            self._previous_sigterm = None
         if self.client is not None:
             self.client.close()
         if self.server is not None:
@@ -138,6 +174,11 @@ class Run:
             self.server = None
 
     # -------------------------------------------------------------- hooks on the controller (or the only process)
+    def interrupt(self, signum: int, frame: Any) -> None:
+        """SIGTERM (a CI timeout or cancel) ends the run as Ctrl-C does: stopped, with its reports written."""
+        self.results.stop(f"stopped by {signal.Signals(signum).name}")
+        raise KeyboardInterrupt(f"stopped by {signal.Signals(signum).name}")
+
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         if self.target is None or not (report.when == "call" or report.failed or report.skipped):
             return
@@ -149,15 +190,34 @@ class Run:
     def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
         if hasattr(self.config, "workerinput") or self.target is None:
             return
-        self.results.finish()
-        data = report_data(self.results, self.target.base_url, self.target.mode, self.level)
+        results = self.results
+        stopped_by_the_suite = bool(session.shouldstop) or not results.complete  # a limit, a signal, the preflight
+        stop = session.shouldstop or session.shouldfail
+        if stop:
+            results.stop(str(stop))
+        elif exitstatus == pytest.ExitCode.INTERRUPTED:
+            results.stop("interrupted")
+        elif exitstatus == pytest.ExitCode.INTERNAL_ERROR:
+            results.stop("the suite crashed (INTERNALERROR)")
+        elif exitstatus not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
+            results.stop(f"pytest exit status {int(exitstatus)}")
+        results.finish()
+        data = report_data(results, self.target.base_url, self.target.mode, self.level)
         directory = options.value(self.config, "--conformance-report")
         if directory:
-            self.written = write_reports(directory, data)
-        append_step_summary(data)
+            try:
+                self.written = write_reports(directory, data)
+            except OSError as exc:
+                self.problems.append(f"could not write the reports into {directory!r}: {exc.strerror or exc}")
+        try:
+            append_step_summary(data)
+        except OSError as exc:
+            self.problems.append(f"could not append to GITHUB_STEP_SUMMARY: {exc.strerror or exc}")
+        if stopped_by_the_suite and exitstatus in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
+            session.exitstatus = pytest.ExitCode.INTERRUPTED  # stopped by a limit: incomplete, whatever failed
         # The gate: failures below --level are warnings; they never make the exit status non-zero.
-        if exitstatus == pytest.ExitCode.TESTS_FAILED and not self.results.failing(self.level) \
-                and not self.results.unattributed_failures:
+        elif exitstatus == pytest.ExitCode.TESTS_FAILED and results.complete and not results.failing(self.level) \
+                and not results.unattributed_failures:
             session.exitstatus = pytest.ExitCode.OK
 
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
@@ -174,8 +234,12 @@ class Run:
             if result.now_passing:
                 terminalreporter.write_line(
                     f"known failure now passes: {result.requirement.id}; remove it from --known-failures", green=True)
+        for finding in self.results.unattributed_failures:
+            terminalreporter.write_line(f"finding under no requirement: {finding.splitlines()[0]}", red=True)
         for path in self.written:
             terminalreporter.write_line(f"report: {path}")
+        for problem in self.problems:
+            terminalreporter.write_line(f"error: {problem}", red=True)
         terminalreporter.write_line(self.results.summary_line(), bold=True)
 
 
@@ -227,6 +291,7 @@ def pytest_sessionstart(session: pytest.Session) -> None:
     if not runs_the_suite(session.config):
         return
     run = session.config.stash[RUN]
+    run.catch_sigterm()
     run.start()
     if not hasattr(session.config, "workerinput"):
         run.preflight()
@@ -242,6 +307,7 @@ def pytest_configure_node(node: Any) -> None:
         return
     node.workerinput["conformance_base_url"] = run.target.base_url
     node.workerinput["conformance_embedded"] = run.target.embedded
+    node.workerinput["conformance_started_at"] = run.started_at
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
@@ -286,18 +352,22 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Any:
     if item.config.stash[RUN].target is None:
         return report
     ids = [i for mark in item.iter_markers("requirement") for i in mark.args]
-    report.user_properties = [p for p in report.user_properties if p[0] not in (CHECKS, FAILED, REASON)]
+    report.user_properties = [p for p in report.user_properties
+                              if p[0] not in (CHECKS, FAILED, REASON, UNATTRIBUTED, STOPPED)]
     report.user_properties.append((CHECKS, " ".join(ids)))
     run = item.config.stash[RUN]
     if call.excinfo is not None and report.failed:
-        exc = call.excinfo.value
-        failed, text = verdicts.explain(exc, ids, run.profile)
-        report.longrepr = REDACTOR.scrub(text)
+        explained = verdicts.explain(call.excinfo.value, run.profile)
+        failed = explained.failed
+        report.longrepr = REDACTOR.scrub(explained.text)
         report.user_properties.append((FAILED, " ".join(failed)))
-        report.user_properties.append((REASON, REDACTOR.scrub(verdicts.first_line(text))))
-        if isinstance(exc, BudgetExhausted):
-            item.session.shouldstop = str(exc)
-        if failed and all(f in run.known for f in failed):
+        report.user_properties.append((REASON, REDACTOR.scrub(verdicts.first_line(explained.text))))
+        if explained.unattributed:
+            report.user_properties.append((UNATTRIBUTED, REDACTOR.scrub("\n".join(explained.unattributed))))
+        if explained.stopped:
+            report.user_properties.append((STOPPED, explained.stopped))
+            item.session.shouldstop = explained.stopped
+        elif failed and not explained.unattributed and all(f in run.known for f in failed):
             report.outcome = "skipped"
             report.wasxfail = "known failure: " + "; ".join(f"{f}: {run.known[f]}" for f in failed)
     elif report.skipped and isinstance(report.longrepr, tuple):

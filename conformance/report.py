@@ -25,7 +25,10 @@ def report_data(results: Results, target_url: str, mode: str, level: str) -> dic
         "mode": mode,
         "gate_level": level,
         "summary": results.summary_line(),
-        "passed_gate": not results.failing(level),
+        "complete": results.complete,
+        "stopped": results.stopped,
+        "passed_gate": results.passed_gate(level),
+        "unattributed_findings": list(results.unattributed_failures),
         "requirements": [r.as_dict() for r in results.by_id.values()],
     }
 
@@ -36,6 +39,10 @@ def render_markdown(data: dict) -> str:
         "",
         f"Target `{data['target']}` · profile `{data['profile']}` · {data['mode']} mode · "
         f"gate: {data['gate_level'].upper()} · suite {data['suite_version']} · {data['time']}",
+        "",
+        *([f"**Incomplete: {data['stopped']}.** Requirements not reached are unverified; this run cannot pass the "
+           "gate.", ""] if not data["complete"] else []),
+        f"Gate: **{'passed' if data['passed_gate'] else 'not passed'}**",
         "",
         "| Requirement | Level | Status | Statement | Reason |",
         "|---|---|---|---|---|",
@@ -49,11 +56,23 @@ def render_markdown(data: dict) -> str:
         reason = r["known_failure"] if r["status"] == "known-failure" else (r["reasons"][0] if r["reasons"] else "")
         reason = reason.splitlines()[0] if reason else ""
         lines.append(f"| {r['id']} | {r['level']} | {status} | {_cell(r['statement'])} | {_cell(reason)} |")
+    if data["unattributed_findings"]:
+        lines += ["", "Findings under no requirement (they fail the gate):", ""]
+        lines += [f"- {_cell(finding)}" for finding in data["unattributed_findings"]]
     return "\n".join(lines) + "\n"
 
 
 def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")[:300]
+
+
+def check_writable(directory: str) -> None:
+    """Raise OSError unless report files can be written into `directory` (created if need be)."""
+    out = Path(directory)
+    out.mkdir(parents=True, exist_ok=True)
+    probe = out / ".conformance-write-check"
+    probe.write_bytes(b"")
+    probe.unlink()
 
 
 def write_reports(directory: str, data: dict) -> list[Path]:

@@ -10,6 +10,8 @@ from conformance.catalogue import Requirement, for_profile
 CHECKS = "conformance_requirements"
 FAILED = "conformance_failed_requirements"
 REASON = "conformance_reason"
+UNATTRIBUTED = "conformance_unattributed"  # findings that break no requirement, one per line
+STOPPED = "conformance_stopped"  # the run's own limit (--max-requests, --max-duration) stopped this test
 
 GATED_LEVELS = {"must": ("MUST",), "should": ("MUST", "SHOULD")}
 
@@ -37,17 +39,24 @@ class Results:
         self.profile = profile
         self.known = known
         self.by_id = {r.id: RequirementResult(r) for r in for_profile(profile)}
-        self.unattributed_failures: list[str] = []
+        self.unattributed_failures: list[str] = []  # "nodeid: finding"
+        self.stopped: str | None = None  # why the run ended before it was complete; None while it is not known to
 
     def record(self, nodeid: str, outcome: str, props: dict[str, str], reason: str) -> None:
         """outcome: passed | failed | skipped | xfailed (a known failure)."""
+        if props.get(STOPPED):
+            self.stop(props[STOPPED])
+            return  # not run: it proves and breaks nothing
         checked = props.get(CHECKS, "").split()
-        # FAILED is set on every failed report the plugin saw; empty means "no requirement" (e.g. --max-requests).
+        # FAILED is set on every failed report the plugin saw; empty means "no requirement".
         failed = props[FAILED].split() if FAILED in props else (checked if outcome in ("failed", "xfailed") else [])
         checked += [req_id for req_id in failed if req_id not in checked]
-        if outcome == "failed" and not any(req_id in self.by_id for req_id in failed):
-            # Failed, but under no requirement of this profile: it must still fail the run.
-            self.unattributed_failures.append(nodeid)
+        findings = [line for line in props.get(UNATTRIBUTED, "").splitlines() if line]
+        if outcome == "failed" and not findings and not any(req_id in self.by_id for req_id in failed):
+            findings = [reason or "failed under no requirement of this profile"]
+        if outcome == "failed":
+            # Failed, but not (only) under a requirement of this profile: reported as itself, and it fails the run.
+            self.unattributed_failures += [f"{nodeid}: {finding}" for finding in findings]
         for req_id in checked:
             result = self.by_id.get(req_id)
             if result is None:
@@ -63,6 +72,20 @@ class Results:
             elif outcome == "passed" and result.status in ("unverified", "skip"):
                 # A failed test proves nothing about its other requirements: only a pass counts.
                 result.status, result.reasons = "pass", []
+
+    def stop(self, reason: str) -> None:
+        """The run ended before every selected check ran; the first reason given is the one reported."""
+        if self.stopped is None:
+            self.stopped = reason
+
+    @property
+    def complete(self) -> bool:
+        return self.stopped is None
+
+    def passed_gate(self, level: str) -> bool:
+        """Only a complete run that checked something, with no failure at a gated level and none unattributed."""
+        checked = any(r.status not in ("unverified", "skip") for r in self.by_id.values())
+        return self.complete and checked and not self.failing(level) and not self.unattributed_failures
 
     def finish(self) -> None:
         for req_id, reason in self.known.items():
@@ -97,4 +120,8 @@ class Results:
         now_passing = sum(r.now_passing for r in self.by_id.values())
         if now_passing:
             parts.append(f"{now_passing} known failures now pass")
-        return " · ".join(parts) or "no requirement checked"
+        if self.unattributed_failures:
+            n = len(self.unattributed_failures)
+            parts.append(f"{n} finding{'s' if n > 1 else ''} under no requirement")
+        line = " · ".join(parts) or "no requirement checked"
+        return line if self.complete else f"INCOMPLETE ({self.stopped}) · {line}"

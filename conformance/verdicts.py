@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 import traceback
+from dataclasses import dataclass, field
 
 from conformance.catalogue import requirements
 from conformance.client import BudgetExhausted, TargetError
@@ -22,33 +23,47 @@ def headline(req_id: str) -> str:
 ANSWERS = {"tenant-key": "HTTP-ANSWERS", "org-token": "ORG-HTTP-ANSWERS"}
 
 
-def explain(exc: BaseException, ids: list[str], profile: str) -> tuple[list[str], str]:
-    """(the requirement ids the failure breaks, the text to show)."""
+@dataclass(frozen=True)
+class Explanation:
+    failed: list[str]  # the requirement ids the failure breaks
+    text: str  # what to show
+    unattributed: list[str] = field(default_factory=list)  # findings that break no known requirement, as themselves
+    stopped: str | None = None  # the run's own limit stopped this test: why
+
+
+def explain(exc: BaseException, profile: str) -> Explanation:
     if isinstance(exc, BaseExceptionGroup):
         # Hypothesis raises a group when it found several distinct failures: each names its own rules.
-        parts = [explain(sub, ids, profile) for sub in exc.exceptions]
-        failed = list(dict.fromkeys(req for part_ids, _ in parts for req in part_ids))
-        return failed, "\n\n".join(text for _, text in parts)
+        parts = [explain(sub, profile) for sub in exc.exceptions]
+        return Explanation(
+            failed=list(dict.fromkeys(req for part in parts for req in part.failed)),
+            text="\n\n".join(part.text for part in parts),
+            unattributed=[finding for part in parts for finding in part.unattributed],
+            stopped=next((part.stopped for part in parts if part.stopped), None),
+        )
     if isinstance(exc, Violation):
         lines = [headline(exc.requirement), f"  what broke: {exc.detail}"]
         if exc.exchange is not None:
             lines.append(f"  request:    {exc.exchange.curl()}")
             response = exc.exchange.excerpt().replace("\n", "\n              ")
             lines.append(f"  response:   {response}")
-        return [exc.requirement], "\n".join(lines)
+        return Explanation([exc.requirement], "\n".join(lines))
     if isinstance(exc, GeneratedCaseFailed):
-        failed = exc.requirements or ids
-        heads = "\n".join(headline(r) for r in failed)
-        return failed, f"{heads}\n  a generated request broke the rule(s) above (Schemathesis):\n{exc}"
+        heads = [headline(r) for r in exc.requirements]
+        heads += [f"{finding} (a Schemathesis finding the suite does not attribute to a requirement)"
+                  for finding in exc.unattributed]
+        text = "\n".join(heads) + f"\n  a generated request broke the rule(s) above (Schemathesis):\n{exc}"
+        return Explanation(exc.requirements, text, exc.unattributed)
     if isinstance(exc, BudgetExhausted):
-        return [], f"not run: {exc}"  # the suite's limit, not the target's fault; still fails the run
+        return Explanation([], f"not run: {exc}", stopped=str(exc))  # the suite's limit, not the target's fault
     if isinstance(exc, TargetError):
         answers = ANSWERS[profile]
-        return [answers], f"{headline(answers)}\n  what broke: {exc}"
+        return Explanation([answers], f"{headline(answers)}\n  what broke: {exc}")
+    # A fault of the suite itself, or a check that could not finish: blamed on no requirement of the target.
     where = traceback.extract_tb(exc.__traceback__)[-1] if exc.__traceback__ else None
     location = f" (at {where.filename}:{where.lineno})" if where else ""
-    heads = "\n".join(headline(r) for r in ids)
-    return ids, f"unexpected error: {type(exc).__name__}: {exc}{location}\n  while checking:\n{heads}"
+    finding = f"unexpected error: {type(exc).__name__}: {exc}{location}"
+    return Explanation([], f"{finding}\n  no requirement is marked failed by it; its checks are unverified", [finding])
 
 
 def first_line(text: str) -> str:

@@ -207,7 +207,7 @@ def test_malformed_dataset_error_names_the_file_and_the_place(tmp_path, profile,
     [
         (b'{"tenants": {},\n  "chats": [1,]}', "invalid JSON at line 2, column 15: "),
         (b"", "invalid JSON at line 1, column 1: Expecting value"),
-        (b'{"x": NaN}', "invalid JSON: NaN is not JSON"),
+        (b'{"x": NaN}', "NaN is not a JSON number"),
         (b'{"x": "\xff"}', "not UTF-8 (byte 7)"),
         (b"[]", "[] is not of type 'object'"),
     ],

@@ -18,7 +18,7 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from conformance import invariants, spec
+from conformance import invariants, spec, strict_json
 from conformance.catalogue import requirement
 from conformance.violations import Violation
 
@@ -29,10 +29,10 @@ FEW = settings(max_examples=50, derandomize=True, database=None, deadline=None)
 
 
 @contextmanager
-def violates(req_id: str) -> Iterator[None]:
+def violates(req_id: str) -> Iterator[Any]:
     """The block must raise a Violation naming req_id (and no other requirement)."""
     with pytest.raises(Violation) as caught:
-        yield
+        yield caught
     assert caught.value.requirement == req_id, (
         f"expected a violation of {req_id}, got {caught.value.requirement}: {caught.value.detail}")
     assert str(caught.value).startswith(f"{req_id}: ")
@@ -212,6 +212,25 @@ def test_json_body_rejects_what_is_not_json_under_the_given_requirement(body):
 def test_json_body_rejects_non_json_number_tokens(body):
     with violates("HTTP-ERROR-JSON"):
         invariants.json_body(body, "HTTP-ERROR-JSON")
+
+
+@pytest.mark.parametrize(("body", "problem"), [
+    (b'{"messages": [], "total": 999, "offset": 0, "limit": 50, "has_more": false, "total": 5}',
+     "duplicate key 'total'"),
+    (b'{"metadata": {"a": 1, "a": 1}}', "duplicate key 'a'"),
+    (b"[" * 100_000, "nested deeper than"),
+    (b"[" * 100_000 + b"]" * 100_000, "nested deeper than"),
+    (b'{"a": ' * 200 + b"1" + b"}" * 200, "nested deeper than"),
+], ids=["duplicate total", "duplicate nested", "deep open", "deep closed", "deep objects"])
+def test_json_body_rejects_duplicate_keys_and_deep_nesting_as_a_failure_of_its_rule(body, problem):
+    with violates("ENV-SHAPE") as info:
+        invariants.json_body(body, "ENV-SHAPE")
+    assert problem in str(info.value)
+
+
+def test_json_body_reads_nesting_up_to_the_bound():
+    depth = strict_json.MAX_DEPTH
+    assert invariants.json_body(b"[" * depth + b"]" * depth, "ENV-SHAPE") is not None
 
 
 # ------------------------------------------------------------------ status_is / status_is_documented / not_a_server_error
