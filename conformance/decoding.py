@@ -64,6 +64,8 @@ def _inflate(chunks: Iterable[bytes], coding: str, limit: int) -> Iterator[bytes
             tail = decoder.flush()
             if tail:
                 yield tail
+            if not decoder.eof:
+                raise BodyError(f"the body is not valid {coding} data (it ends before the end of its stream)")
     except zlib.error as exc:
         raise BodyError(f"the body is not valid {coding} data ({exc})") from None
 

@@ -38,7 +38,7 @@ OPTIONS: tuple[Option, ...] = (
            "header that carries the key (default: X-API-Key for tenant-key, Authorization for org-token)"),
     Option("--dataset", "CONFORMANCE_DATASET", "the dataset the target was loaded with (default: the shipped one)"),
     Option("--no-dataset", "CONFORMANCE_NO_DATASET", "discovery mode: use only the ids and keys given", False, "flag"),
-    Option("--request-timeout", "CONFORMANCE_REQUEST_TIMEOUT", "seconds to wait for each answer", 5.0, "float"),
+    Option("--request-timeout", "CONFORMANCE_REQUEST_TIMEOUT", "seconds each request may take, end to end (connect, headers, body)", 5.0, "float"),
     Option("--max-requests", "CONFORMANCE_MAX_REQUESTS", "stop the run after this many requests (per process)",
            3000, "int"),
     Option("--max-duration", "CONFORMANCE_MAX_DURATION",

@@ -124,4 +124,4 @@ class Results:
             n = len(self.unattributed_failures)
             parts.append(f"{n} finding{'s' if n > 1 else ''} under no requirement")
         line = " · ".join(parts) or "no requirement checked"
-        return line if self.complete else f"INCOMPLETE ({self.stopped}) · {line}"
+        return line if self.complete else f"INCOMPLETE ({self.stopped.split(';')[0]}) · {line}"
