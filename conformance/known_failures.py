@@ -20,8 +20,12 @@ def load_known_failures(path: str | Path) -> dict[str, str]:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except OSError as exc:
         raise KnownFailuresError(f"{path}: cannot read ({exc.strerror})") from None
+    except UnicodeDecodeError as exc:
+        raise KnownFailuresError(f"{path}: not UTF-8 (byte {exc.start})") from None
     except yaml.YAMLError as exc:
         raise KnownFailuresError(f"{path}: not valid YAML ({exc})") from None
+    except RecursionError:
+        raise KnownFailuresError(f"{path}: not a mapping of requirement ids (nested too deep to read)") from None
     if data is None:
         return {}
     if not isinstance(data, dict):

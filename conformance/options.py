@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -115,7 +116,7 @@ def parse_rate(raw: str | None) -> float | None:
     except ValueError:
         raise pytest.UsageError(f"--rate-limit / CONFORMANCE_RATE_LIMIT: expected N/s (e.g. 20/s), got {raw!r}") from None
     if not math.isfinite(rate) or rate <= 0:
-        raise pytest.UsageError(f"--rate-limit / CONFORMANCE_RATE_LIMIT: must be positive, got {raw!r}")
+        raise pytest.UsageError(f"--rate-limit / CONFORMANCE_RATE_LIMIT: must be a positive finite number, got {raw!r}")
     return rate
 
 
@@ -135,3 +136,22 @@ def check_base_url(url: str) -> str:
     if parts.query or parts.fragment:
         raise pytest.UsageError(f"{where}: {url!r} has a query or a fragment; give the URL the API's paths start from")
     return url.rstrip("/")
+
+
+HEADER_NAME = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")  # an HTTP token (RFC 9110)
+HEADER_VALUE = re.compile(r"[\x21-\x7e](?:[\x20-\x7e]*[\x21-\x7e])?")  # visible ASCII, inner spaces allowed
+
+
+def check_header_name(name: str, where: str) -> str:
+    if not HEADER_NAME.fullmatch(name):
+        raise pytest.UsageError(f"{where}: {name!r} is not an HTTP header name")
+    return name
+
+
+def check_key(key: str, where: str) -> str:
+    """A key is sent as a header value: visible ASCII, no surrounding spaces, no control characters."""
+    if not HEADER_VALUE.fullmatch(key):
+        # The key itself is never shown, not even in a usage error.
+        raise pytest.UsageError(f"{where}: the key cannot be sent in an HTTP header (use visible ASCII characters, "
+                                "no line breaks or surrounding spaces)")
+    return key

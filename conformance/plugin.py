@@ -123,10 +123,16 @@ class Run:
             return ids_from.tenants.get(tenant) if ids_from is not None else None
 
         api_key, foreign_key = pick("--api-key", key("primary")), pick("--foreign-api-key", key("foreign"))
+        for value, flag in ((api_key, "--api-key / CONFORMANCE_API_KEY"),
+                            (foreign_key, "--foreign-api-key / CONFORMANCE_FOREIGN_API_KEY")):
+            if value is not None:
+                REDACTOR.add(value)
+                options.check_key(value, f"{flag} (or the dataset's tenants)")
+        auth_header = options.value(self.config, "--auth-header") or DEFAULT_AUTH_HEADER[self.profile]
         return Target(
             base_url=base_url,
             profile=self.profile,
-            auth_header=options.value(self.config, "--auth-header") or DEFAULT_AUTH_HEADER[self.profile],
+            auth_header=options.check_header_name(auth_header, "--auth-header / CONFORMANCE_AUTH_HEADER"),
             embedded=embedded,
             api_key=Secret(api_key) if api_key is not None else None,
             foreign_api_key=Secret(foreign_key) if foreign_key is not None else None,

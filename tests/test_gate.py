@@ -106,12 +106,18 @@ def test_known_failures_do_not_fail_the_gate_and_passing_ones_are_reported(tmp_p
         (["--rate-limit", "fast"], "expected N/s"),
         (["--known-failures", "/nonexistent/known.yaml"], "cannot read"),
         (["--dataset", "x.json", "--no-dataset"], "exclude each other"),
+        (["--max-duration", "inf"], "--max-duration / CONFORMANCE_MAX_DURATION: must be a finite number"),
+        (["--auth-header", "X Bad"], "'X Bad' is not an HTTP header name"),
+        (["--api-key", "clé-non-ascii-123"], "the key cannot be sent in an HTTP header"),
+        (["--api-key", "two\nlines-123456"], "the key cannot be sent in an HTTP header"),
     ],
 )
 def test_a_wrong_option_is_one_clear_error(args, message):
     run = run_suite(*args, base_url="http://127.0.0.1:9", timeout=60)
     assert run.returncode == 4 and message in run.output, run.output[-2000:]
     assert "Traceback" not in run.output
+    if args[0] == "--api-key":
+        assert args[1] not in run.output, "a key is never printed, not even a malformed one"
 
 
 def test_a_malformed_dataset_names_the_file_and_the_problem(tmp_path):
@@ -120,6 +126,14 @@ def test_a_malformed_dataset_names_the_file_and_the_problem(tmp_path):
     run = run_suite("--dataset", str(bad), timeout=60)
     assert run.returncode == 4
     assert f"malformed dataset: {bad}" in run.output and "Traceback" not in run.output
+
+
+def test_a_known_failures_file_too_deep_to_read_is_a_clear_error(tmp_path):
+    known = tmp_path / "known.yaml"
+    known.write_text("[" * 100_000, encoding="utf-8")
+    run = run_suite("--known-failures", str(known), base_url="http://127.0.0.1:9", timeout=60)
+    assert run.returncode == 4 and "nested too deep to read" in run.output
+    assert "Traceback" not in run.output and "INTERNALERROR" not in run.output
 
 
 def test_unknown_known_failure_id_is_a_clear_error(tmp_path):
