@@ -88,15 +88,16 @@ class Limits:
         self.max_requests = max_requests
         self.interval = 1.0 / rate_per_second if rate_per_second else 0.0
         self.max_duration = max_duration
-        # Wall-clock time, so that xdist workers share the controller's start.
-        self.ends_at = (started_at if started_at is not None else time.time()) + max_duration if max_duration else None
+        # time.monotonic() is one clock for every process of the machine (xdist workers share the start), and NTP
+        # steps do not move it.
+        self.ends_at = (started_at if started_at is not None else time.monotonic()) + max_duration if max_duration else None
         self.sent = 0
         self._next_at = 0.0
         self._lock = threading.Lock()
 
     def acquire(self) -> None:
         with self._lock:
-            if self.ends_at is not None and time.time() >= self.ends_at:
+            if self.ends_at is not None and time.monotonic() >= self.ends_at:
                 raise DurationExceeded(
                     f"run time limit reached: {self.max_duration:g} s (--max-duration); the remaining checks were not run"
                 )

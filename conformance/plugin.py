@@ -45,7 +45,7 @@ class Run:
         self.server = None
         self.written: list[Path] = []
         self.problems: list[str] = []
-        self.started_at = time.time()
+        self.started_at = time.monotonic()
         self._previous_sigterm: Any = None
 
     # -------------------------------------------------------------- target

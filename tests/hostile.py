@@ -75,6 +75,20 @@ def trickle_server(interval: float = 1.0) -> Iterator[str]:
 
 
 @contextlib.contextmanager
+def header_trickle_server(interval: float = 0.25) -> Iterator[str]:
+    """A status line, then the headers one byte every `interval` seconds, never ending."""
+
+    def answer(handler: BaseHTTPRequestHandler, stopping: threading.Event) -> None:
+        handler.wfile.write(b"HTTP/1.1 200 OK\r\nX-Slow: ")
+        while not stopping.wait(interval):
+            handler.wfile.write(b"x")
+            handler.wfile.flush()
+
+    with _serving(answer) as url:
+        yield url
+
+
+@contextlib.contextmanager
 def slow_server(delay: float) -> Iterator[str]:
     """An empty tenant-key page after `delay` seconds, for every GET."""
 

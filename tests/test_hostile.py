@@ -26,6 +26,7 @@ from hostile import (
     duplicate_key_server,
     echo_key_server,
     gzip_bomb_server,
+    header_trickle_server,
     key_encodings,
     nested_json_server,
     prefixed_reference,
@@ -81,6 +82,8 @@ CASES = [
     # A byte every 0.25 s: each read waits well under --request-timeout; only a bound on the whole answer ends it.
     Case("trickling body", lambda: trickle_server(0.25), (*FAST, *ONE_TEST), 1,  # 4.6 / 7.5 s
          ("HTTP-ANSWERS [MUST]", "did not complete within 1 s"), 25),
+    # Headers that never end: no answer at all, so the preflight stops the session.
+    Case("trickling headers", header_trickle_server, FAST, 3, ("cannot reach the target", "no answer within 1 s"), 20),
     # A full run would take minutes at 0.3 s an answer.
     Case("slow answers, --max-duration", lambda: slow_server(0.3), (*FAST, "--max-duration", "4"), 2,  # 6.0 / 7.8 s
          ("--max-duration",), 25, check=report_says_incomplete),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from conformance.client import BudgetExhausted, Limits
+from conformance.client import BudgetExhausted, DurationExceeded, Limits
 from conformance.dataset import load_dataset
 from conformance.profiles import default_dataset_path
 from fakes import closed_port_url, http_server, recorded_reference, silent_server
@@ -128,3 +128,15 @@ def test_budget_counts_every_request():
     limits.acquire()
     with pytest.raises(BudgetExhausted, match="2 requests sent"):
         limits.acquire()
+
+
+def test_no_request_starts_after_the_run_duration(monkeypatch):
+    """--max-duration: the run's clock starts at the controller's start; past it every request is refused."""
+    now = [500.0]
+    monkeypatch.setattr("conformance.client.time.monotonic", lambda: now[0])
+    limits = Limits(max_requests=100, rate_per_second=None, max_duration=10, started_at=495.0)
+    limits.acquire()  # 5 s in
+    now[0] = 505.0
+    with pytest.raises(DurationExceeded, match=r"run time limit reached: 10 s \(--max-duration\)"):
+        limits.acquire()
+    assert limits.sent == 1
