@@ -11,22 +11,20 @@ from __future__ import annotations
 
 import json
 import re
-import uuid
 from dataclasses import dataclass
 from functools import cache
 from os import PathLike
 from pathlib import Path
-from typing import Any, Iterable, Union
+from typing import Any, Iterable
 
 import jsonschema
 import yaml
 from jsonschema.exceptions import best_match
 
 from conformance import strict_json
-from conformance.profiles import PACKAGE_DIR, check_profile, spec_path
+from conformance.profiles import PACKAGE_DIR, ChatId, Profile, profile as profile_named
 from conformance.timestamps import parse_rfc3339 as parse_instant  # also the reference server's parser
 
-ChatId = Union[str, int]  # a UUID string (tenant-key) or an integer (org-token)
 
 SCHEMA_PATH = PACKAGE_DIR / "data" / "dataset.schema.json"
 
@@ -60,20 +58,18 @@ class Dataset:
         return self.tenants[tenant]
 
 
-# ---------------------------------------------------------------- timestamps
-
 # ---------------------------------------------------------------- loading
 
 
 def load_dataset(path: str | PathLike[str], profile: str) -> Dataset:
     """Read and check a dataset file for `profile` ("tenant-key" or "org-token")."""
-    check_profile(profile)
+    variant = profile_named(profile)
     doc = _read_json(path)
     _raise_first(path, _file_validator().iter_errors(doc), prefix=())
     for c, chat in enumerate(doc["chats"]):
         for m, message in enumerate(chat["messages"]):
             _raise_first(path, _message_validator(profile).iter_errors(message), prefix=("chats", c, "messages", m))
-    for problem in _cross_check(doc, profile):
+    for problem in _cross_check(doc, variant):
         raise DatasetError(f"{path}: {problem}")
     return Dataset(
         path=Path(path),
@@ -101,7 +97,7 @@ def _file_validator() -> jsonschema.Validator:
 
 @cache
 def _message_validator(profile: str) -> jsonschema.Validator:
-    spec = yaml.safe_load(spec_path(profile).read_text(encoding="utf-8"))
+    spec = yaml.safe_load(profile_named(profile).spec_path.read_text(encoding="utf-8"))
     # The spec itself is the schema resource, so $refs inside Message resolve.
     schema = {"$ref": "#/components/schemas/Message", "components": spec["components"]}
     return jsonschema.Draft202012Validator(schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
@@ -127,7 +123,7 @@ def _where(parts: Iterable[str | int]) -> str:
     return out
 
 
-def _cross_check(doc: dict[str, Any], profile: str) -> Iterable[str]:
+def _cross_check(doc: dict[str, Any], profile: Profile) -> Iterable[str]:
     """Rules a schema cannot state; yields problems, the first one is reported."""
     keys = [tenant["api_key"] for tenant in doc["tenants"].values()]
     if len(set(keys)) != len(keys):
@@ -136,10 +132,9 @@ def _cross_check(doc: dict[str, Any], profile: str) -> Iterable[str]:
     owner: dict[ChatId, str] = {}
     for c, chat in enumerate(doc["chats"]):
         chat_id = chat["id"]
-        if profile == "tenant-key" and not _is_canonical_uuid(chat_id):
-            yield f"chats[{c}].id: {chat_id!r} is not a UUID in canonical lower-case 8-4-4-4-12 form"
-        if profile == "org-token" and type(chat_id) is not int:
-            yield f"chats[{c}].id: {chat_id!r} is not an integer (org-token chat ids are integers)"
+        problem = profile.chat_id_problem(chat_id)
+        if problem:
+            yield f"chats[{c}].id: {problem}"
         if chat_id in seen:
             yield f"chats[{c}].id: {chat_id!r} is used by another chat too"
         seen.add(chat_id)
@@ -155,7 +150,7 @@ def _cross_check(doc: dict[str, Any], profile: str) -> Iterable[str]:
             yield f"roles.{role}: chat {chat_id!r} belongs to tenant {owner[chat_id]!r}, expected {expected!r}"
 
 
-def _check_messages(chat: dict[str, Any], where: str, profile: str) -> Iterable[str]:
+def _check_messages(chat: dict[str, Any], where: str, profile: Profile) -> Iterable[str]:
     ids: set[Any] = set()
     for m, message in enumerate(chat["messages"]):
         if message["id"] in ids:
@@ -165,12 +160,6 @@ def _check_messages(chat: dict[str, Any], where: str, profile: str) -> Iterable[
             parse_instant(message["created_at"])  # the server orders by instant, so it must parse
         except ValueError as exc:
             yield f"{where}.messages[{m}].created_at: {exc}"
-        if profile == "org-token" and (type(message["chat_id"]) is not int or message["chat_id"] != chat["id"]):
+        if profile.messages_name_their_chat and (type(message["chat_id"]) is not type(chat["id"])
+                                                 or message["chat_id"] != chat["id"]):
             yield f"{where}.messages[{m}].chat_id: {message['chat_id']!r} differs from the chat's id {chat['id']!r}"
-
-
-def _is_canonical_uuid(value: ChatId) -> bool:
-    try:
-        return isinstance(value, str) and str(uuid.UUID(value)) == value
-    except ValueError:
-        return False

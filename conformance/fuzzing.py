@@ -22,7 +22,7 @@ from schemathesis.generation import GenerationMode
 
 from conformance import strict_json
 from conformance.client import Client, Exchange, TargetError
-from conformance.profiles import spec_path
+from conformance.profiles import Profile
 from conformance.target import Target
 
 BUILTIN_CHECKS = [
@@ -33,21 +33,9 @@ BUILTIN_CHECKS = [
     schemathesis.checks.negative_data_rejection,
 ]
 
-# Which requirement a built-in check's failure code breaks, per profile; "error"/"ok" split by status.
-BUILTIN_REQUIREMENTS: dict[str, dict[str, str]] = {
-    "ST101": {"tenant-key": "HTTP-NO-5XX", "org-token": "ORG-NO-5XX"},
-    "ST102": {"tenant-key": "HTTP-NO-5XX", "org-token": "ORG-NO-5XX"},
-    "ST103": {"tenant-key": "HTTP-STATUS-DOCUMENTED", "org-token": "ORG-STATUS-DOCUMENTED"},
-    "ST104": {"tenant-key": "HTTP-CONTENT-TYPE-JSON", "org-token": "ORG-HTTP-CONTENT-TYPE-JSON"},
-    "ST105": {"tenant-key": "HTTP-CONTENT-TYPE-JSON", "org-token": "ORG-HTTP-CONTENT-TYPE-JSON"},
-    "ST106": {"tenant-key": "HTTP-CONTENT-TYPE-JSON", "org-token": "ORG-HTTP-CONTENT-TYPE-JSON"},
-}
-BODY_REQUIREMENTS = {  # ST108 (schema) and ST109 (not JSON): by profile, success or error, envelope or item
-    ("tenant-key", "ok", "envelope"): "ENV-SHAPE", ("tenant-key", "ok", "item"): "MSG-SHAPE",
-    ("tenant-key", "error", "envelope"): "HTTP-ERROR-JSON", ("tenant-key", "error", "item"): "HTTP-ERROR-JSON",
-    ("org-token", "ok", "envelope"): "ORG-BODY-ARRAY", ("org-token", "ok", "item"): "ORG-MSG-SHAPE",
-    ("org-token", "error", "envelope"): "ORG-ERROR-BODY", ("org-token", "error", "item"): "ORG-ERROR-BODY",
-}
+# Which requirement a Schemathesis failure breaks: built-in checks by code in the profile (Profile.schemathesis);
+# ST108 (schema) and ST109 (not JSON) by the body's status and depth (Profile.bodies); ST201 by parameter, here.
+BODY_CODES = ("ST108", "ST109")
 NEGATIVE_PARAMETER_REQUIREMENTS = {  # ST201: a schema-violating request was answered 200
     "limit": "PARAM-LIMIT-INVALID-400", "offset": "PARAM-OFFSET-INVALID-400", "order": "PARAM-ORDER-INVALID-400",
     "chat_id": "CHAT-MALFORMED-ID", "chatID": "ORG-CHAT-ID-INVALID-400",
@@ -97,23 +85,22 @@ class GeneratedCaseFailed(AssertionError):
         self.unattributed = list(unattributed)
 
 
-def load_schema(profile: str) -> Any:
+def load_schema(profile: Profile) -> Any:
     # Derandomized unless the user asks to explore with a seed; never an example database in the user's tree.
     config = schemathesis.Config(seed=SETTINGS.seed) if SETTINGS.seed is not None else None
-    schema = schemathesis.openapi.from_path(spec_path(profile), config=config)
+    schema = schemathesis.openapi.from_path(profile.spec_path, config=config)
     schema.config.generation.update(
         modes=list(GenerationMode), max_examples=SETTINGS.examples, with_security_parameters=False, database="none",
         deterministic=SETTINGS.seed is None,
     )
-    # GET only: the coverage phase would otherwise send POST, PUT, ... ; ignored_auth re-sends requests.
     if SETTINGS.base_url:
         # Behind a path prefix (a gateway's /prefix), the checks match answers to cases by the full path.
         schema.config.update(base_url=SETTINGS.base_url)
+    # GET only: the coverage phase would otherwise send POST, PUT, ... ; ignored_auth re-sends requests.
     schema.config.phases.coverage.unexpected_methods = set()
     schema.config.checks.ignored_auth.enabled = False
-    rejections = ["400", "401", "404"] if profile == "tenant-key" else ["400", "401", "403", "404"]
-    schema.config.checks.negative_data_rejection.expected_statuses = rejections
-    if profile == "tenant-key":
+    schema.config.checks.negative_data_rejection.expected_statuses = list(profile.rejections)
+    if profile.empty_acceptances_allowed:
         schema.hook("filter_failure")(_allowed_acceptances)
     return schema
 
@@ -137,8 +124,7 @@ def _allowed_acceptances(context: Any, failure: Any, case: Any, response: Any) -
 
 def choose(case: Any, target: Target, roles: Sequence[tuple[str, Any]]) -> Pick:
     """A pure function of the case, so that runs repeat: which chat and key to send it with."""
-    name = "chatID" if target.profile == "org-token" else "chat_id"
-    drawn = case.path_parameters.get(name)
+    drawn = case.path_parameters.get(target.profile.chat_id_parameter)
     if case.meta.is_negative_at("path"):
         return Pick(drawn, "drawn", "primary")
     seed = uuid.uuid5(uuid.NAMESPACE_URL, repr(sorted(case.query.items())) + repr(drawn)).int
@@ -159,13 +145,12 @@ _TRIPPED: dict[str, TargetError] = {}
 def run_case(case: Any, target: Target, client: Client, roles: Sequence[tuple[str, Any]],
              checks: Sequence[Callable[..., None]]) -> None:
     assert case.method == "GET", "the suite sends GET requests only"
-    label = f"{target.profile} {case.operation.label}"
+    label = f"{target.profile.name} {case.operation.label}"
     if label in _TRIPPED:
         raise _TRIPPED[label]
     pick = choose(case, target, roles)
-    name = "chatID" if target.profile == "org-token" else "chat_id"
     if pick.chat_role != "drawn":
-        case.path_parameters[name] = pick.chat_id
+        case.path_parameters[target.profile.chat_id_parameter] = pick.chat_id
     key = {"primary": target.api_key, "foreign": target.foreign_api_key, "none": None}[pick.key_name]
     headers = {target.auth_header: key} if key is not None else {}
     kwargs = case.as_transport_kwargs(base_url=target.base_url, headers=headers)
@@ -193,12 +178,12 @@ def run_case(case: Any, target: Target, client: Client, roles: Sequence[tuple[st
         SENT.reset(token)
 
 
-def _refuse_unreadable_json(exchange: Exchange, profile: str) -> None:
+def _refuse_unreadable_json(exchange: Exchange, profile: Profile) -> None:
     """A body nested too deep would crash Schemathesis's own JSON reading: judged here, by the body's rule."""
     try:
         strict_json.loads(exchange.body)
     except strict_json.TooDeep as exc:
-        req = BODY_REQUIREMENTS[(profile, "ok" if exchange.status == 200 else "error", "envelope")]
+        req = profile.bodies[("ok" if exchange.status == 200 else "error", "envelope")]
         raise GeneratedCaseFailed([req], f"{req}: the body is not JSON ({exc})\n{exchange.excerpt()}") from None
     except strict_json.JSONError:
         pass  # Schemathesis and the rules say what is wrong with it
@@ -208,18 +193,17 @@ def _plain(headers: Any) -> dict[str, str]:
     return {str(k): str(v) for k, v in (headers or {}).items()}
 
 
-def requirements_of(failure: Any, exchange: Exchange, profile: str, query: dict[str, Any]) -> list[str]:
+def requirements_of(failure: Any, exchange: Exchange, profile: Profile, query: dict[str, Any]) -> list[str]:
     code = getattr(failure, "code", "")
     if code == "ST901":
         match = REQUIREMENT_PREFIX.match(str(getattr(failure, "message", "")))
         return [match.group(1)] if match else []
-    if code in BUILTIN_REQUIREMENTS:
-        return [BUILTIN_REQUIREMENTS[code][profile]]
-    if code in ("ST108", "ST109"):
+    if code in profile.schemathesis:
+        return [profile.schemathesis[code]]
+    if code in BODY_CODES:
         outcome = "ok" if exchange.status == 200 else "error"
         path = list(getattr(failure, "instance_path", []) or [])
-        depth = "item" if (profile == "tenant-key" and len(path) >= 2) or (profile == "org-token" and path) else "envelope"
-        return [BODY_REQUIREMENTS[(profile, outcome, depth)]]
+        return [profile.bodies[(outcome, "item" if len(path) >= profile.item_depth else "envelope")]]
     if code == "ST201":
         if str(query.get("limit")) == "0":
             return ["PARAM-LIMIT-ZERO"]

@@ -11,6 +11,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from conformance.profiles import PROFILES
+
 
 @dataclass(frozen=True)
 class Option:
@@ -29,7 +31,7 @@ class Option:
 
 OPTIONS: tuple[Option, ...] = (
     Option("--profile", "CONFORMANCE_PROFILE", "API variant: tenant-key (seeds 000/001/003) or org-token (seed 002)",
-           "tenant-key", "choice", ("tenant-key", "org-token")),
+           PROFILES[0], "choice", PROFILES),
     Option("--api-key", "CONFORMANCE_API_KEY", "a valid key (org-token: token) of the primary tenant"),
     Option("--foreign-api-key", "CONFORMANCE_FOREIGN_API_KEY", "a valid key of another tenant (organisation)"),
     Option("--chat-id", "CONFORMANCE_CHAT_ID", "a chat of the primary tenant with messages"),

@@ -18,12 +18,11 @@ from conformance.dataset import DatasetError, load_dataset
 from conformance.embedded import start_reference
 from conformance.known_failures import KnownFailuresError, load_known_failures
 from conformance.masking import REDACTOR, Secret
-from conformance.profiles import default_dataset_path
+from conformance.profiles import BY_NAME, profile as profile_named
 from conformance.report import append_step_summary, check_writable, report_data, write_reports
 from conformance.results import CHECKS, FAILED, REASON, STOPPED, UNATTRIBUTED, Results
-from conformance.target import DEFAULT_AUTH_HEADER, Target
+from conformance.target import Target
 
-PROFILE_DIRS = {"tenant-key": "tenant_key", "org-token": "org_token"}
 RUN = pytest.StashKey["Run"]()
 
 
@@ -32,14 +31,14 @@ class Run:
 
     def __init__(self, config: pytest.Config) -> None:
         self.config = config
-        self.profile: str = options.value(config, "--profile")
+        self.profile = profile_named(options.value(config, "--profile"))
         self.level: str = options.value(config, "--level")
         known_path = options.value(config, "--known-failures")
         try:
             self.known = load_known_failures(known_path) if known_path else {}
         except KnownFailuresError as exc:
             raise pytest.UsageError(f"--known-failures: {exc}") from None
-        self.results = Results(self.profile, self.known)
+        self.results = Results(self.profile.name, self.known)
         self.target: Target | None = None
         self.client: Client | None = None
         self.server = None
@@ -61,14 +60,14 @@ class Run:
         embedded = bool(workerinput and workerinput.get("conformance_embedded")) or not base_url
         if not base_url:
             # The embedded server always serves a dataset, even when the suite runs in discovery mode.
-            served = dataset or self._load(default_dataset_path(self.profile))
+            served = dataset or self._load(self.profile.dataset_path)
             try:
-                self.server = start_reference(served, self.profile)
+                self.server = start_reference(served, self.profile.name)
             except Exception as exc:  # noqa: BLE001 - one clear message instead of a traceback
                 raise pytest.UsageError(f"could not start the embedded reference server: {exc}") from None
             base_url = self.server.url
         elif embedded:
-            served = self._load(default_dataset_path(self.profile)) if dataset is None else dataset
+            served = self._load(self.profile.dataset_path) if dataset is None else dataset
         else:
             served = dataset
         # Against the embedded server, discovery mode still takes keys and ids from the data it serves.
@@ -98,22 +97,22 @@ class Run:
             if options.value(self.config, "--dataset"):
                 raise pytest.UsageError("--dataset and --no-dataset exclude each other")
             return None
-        return self._load(options.value(self.config, "--dataset") or default_dataset_path(self.profile))
+        return self._load(options.value(self.config, "--dataset") or self.profile.dataset_path)
 
     def _load(self, path):
         try:
-            return load_dataset(path, self.profile)
+            return load_dataset(path, self.profile.name)
         except DatasetError as exc:
             raise pytest.UsageError(f"malformed dataset: {exc}") from None
 
     def _target(self, base_url: str, embedded: bool, dataset, ids_from) -> Target:
         def pick(flag: str, fallback: Any) -> Any:
             given = options.value(self.config, flag)
-            if given is not None and self.profile == "org-token" and flag.endswith("chat-id"):
+            if given is not None and flag.endswith("chat-id"):
                 try:
-                    return int(given)
-                except ValueError:
-                    raise pytest.UsageError(f"{flag}: the org-token profile's chat ids are integers, got {given!r}") from None
+                    return self.profile.parse_chat_id(given)
+                except ValueError as exc:
+                    raise pytest.UsageError(f"{flag}: {exc}") from None
             return given if given is not None else fallback
 
         def role(name: str) -> Any:
@@ -128,7 +127,7 @@ class Run:
             if value is not None:
                 REDACTOR.add(value)
                 options.check_key(value, f"{flag} (or the dataset's tenants)")
-        auth_header = options.value(self.config, "--auth-header") or DEFAULT_AUTH_HEADER[self.profile]
+        auth_header = options.value(self.config, "--auth-header") or self.profile.auth_header
         return Target(
             base_url=base_url,
             profile=self.profile,
@@ -145,8 +144,7 @@ class Run:
     def preflight(self) -> None:
         """One GET before any test: an unreachable target or a rejected key stops the session here."""
         target, client = self.target, self.client
-        chat = target.chat_id if target.chat_id is not None else (0 if target.profile == "org-token"
-                                                                    else "00000000-0000-4000-8000-000000000000")
+        chat = target.chat_id if target.chat_id is not None else target.profile.no_such_chat
         try:
             exchange = client.get_messages(chat, key=target.api_key)
         except Unreachable as exc:
@@ -273,7 +271,7 @@ def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool 
     run = config.stash.get(RUN, None)
     if run is None or collection_path.parent != Path(__file__).parent:
         return None
-    other = {d for p, d in PROFILE_DIRS.items() if p != run.profile}
+    other = {p.checks for p in BY_NAME.values() if p != run.profile}
     return True if collection_path.name in other else None
 
 

@@ -1,29 +1,120 @@
-"""The API variants the suite knows, and where each one's files live.
+"""The API variants the suite knows: one Profile value each holds everything that differs between them.
 
-Paths are relative to this package (not the working directory) because the
-package is also installed as a wheel, specs and data included.
+Outside this module no code asks which profile it is in; it asks the profile. Paths are relative to this
+package (not the working directory) because the package is also installed as a wheel, specs and data included.
 """
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
-
-PROFILES = ("tenant-key", "org-token")
+from typing import Any, Union
 
 PACKAGE_DIR = Path(__file__).parent
-_DATASET_FILES = {"tenant-key": "dataset.json", "org-token": "org-dataset.json"}
+
+ChatId = Union[str, int]  # a UUID string (tenant-key) or an integer (org-token)
 
 
-def check_profile(profile: str) -> str:
-    if profile not in PROFILES:
-        raise ValueError(f"unknown profile {profile!r}; expected one of: {', '.join(PROFILES)}")
-    return profile
+@dataclass(frozen=True)
+class Profile:
+    name: str
+    checks: str  # the package (a folder of conformance/) that holds this variant's checks
+    spec_file: str
+    dataset_file: str
+    auth_header: str  # the header that carries the key, unless --auth-header says otherwise
+    chat_id_parameter: str  # the path parameter's name in the spec
+    integer_chat_ids: bool  # chat ids are integers (else canonical UUID strings)
+    no_such_chat: ChatId  # what the preflight asks for when no chat id is known
+    messages_name_their_chat: bool  # each message carries its chat's id (chat_id)
+    rejections: tuple[str, ...]  # the statuses a request the spec forbids may be answered with
+    answers: str  # the requirement "every request is answered"
+    schemathesis: Mapping[str, str]  # a Schemathesis failure code → the requirement it breaks
+    bodies: Mapping[tuple[str, str], str]  # (ok | error, envelope | item) → the requirement a body's shape breaks
+    item_depth: int  # how deep in a 200 body's schema path one message begins
+    empty_acceptances_allowed: bool  # limit=0 or an empty value answered 200 is an accepted reading
+
+    @property
+    def spec_path(self) -> Path:
+        """The profile's OpenAPI document, the source of truth for shapes."""
+        return PACKAGE_DIR / "specs" / self.spec_file
+
+    @property
+    def dataset_path(self) -> Path:
+        return PACKAGE_DIR / "data" / self.dataset_file
+
+    def parse_chat_id(self, text: str) -> ChatId:
+        """A chat id as given on the command line; ValueError says what was expected."""
+        if not self.integer_chat_ids:
+            return text
+        try:
+            return int(text)
+        except ValueError:
+            raise ValueError(f"the {self.name} profile's chat ids are integers, got {text!r}") from None
+
+    def chat_id_problem(self, value: Any) -> str | None:
+        """Why `value` cannot be a chat id of a dataset of this profile; None when it can."""
+        if self.integer_chat_ids:
+            return None if type(value) is int else f"{value!r} is not an integer ({self.name} chat ids are integers)"
+        try:
+            if isinstance(value, str) and str(uuid.UUID(value)) == value:
+                return None
+        except ValueError:
+            pass
+        return f"{value!r} is not a UUID in canonical lower-case 8-4-4-4-12 form"
 
 
-def spec_path(profile: str) -> Path:
-    """The profile's OpenAPI document, the source of truth for shapes."""
-    return PACKAGE_DIR / "specs" / f"{check_profile(profile)}.yaml"
+def _same_for_both(code_to_pair: Mapping[str, tuple[str, str]], index: int) -> dict[str, str]:
+    return {code: pair[index] for code, pair in code_to_pair.items()}
 
 
-def default_dataset_path(profile: str) -> Path:
-    return PACKAGE_DIR / "data" / _DATASET_FILES[check_profile(profile)]
+# Built-in Schemathesis checks whose failure breaks the same rule in both variants, under each one's id.
+_SCHEMATHESIS = {
+    "ST101": ("HTTP-NO-5XX", "ORG-NO-5XX"),
+    "ST102": ("HTTP-NO-5XX", "ORG-NO-5XX"),
+    "ST103": ("HTTP-STATUS-DOCUMENTED", "ORG-STATUS-DOCUMENTED"),
+    "ST104": ("HTTP-CONTENT-TYPE-JSON", "ORG-HTTP-CONTENT-TYPE-JSON"),
+    "ST105": ("HTTP-CONTENT-TYPE-JSON", "ORG-HTTP-CONTENT-TYPE-JSON"),
+    "ST106": ("HTTP-CONTENT-TYPE-JSON", "ORG-HTTP-CONTENT-TYPE-JSON"),
+}
+
+TENANT_KEY = Profile(
+    name="tenant-key", checks="tenant_key", spec_file="tenant-key.yaml", dataset_file="dataset.json",
+    auth_header="X-API-Key", chat_id_parameter="chat_id", integer_chat_ids=False,
+    no_such_chat="00000000-0000-4000-8000-000000000000", messages_name_their_chat=False,
+    rejections=("400", "401", "404"), answers="HTTP-ANSWERS", schemathesis=_same_for_both(_SCHEMATHESIS, 0),
+    bodies={("ok", "envelope"): "ENV-SHAPE", ("ok", "item"): "MSG-SHAPE",
+            ("error", "envelope"): "HTTP-ERROR-JSON", ("error", "item"): "HTTP-ERROR-JSON"},
+    item_depth=2, empty_acceptances_allowed=True,
+)
+ORG_TOKEN = Profile(
+    name="org-token", checks="org_token", spec_file="org-token.yaml", dataset_file="org-dataset.json",
+    auth_header="Authorization", chat_id_parameter="chatID", integer_chat_ids=True,
+    no_such_chat=0, messages_name_their_chat=True,
+    rejections=("400", "401", "403", "404"), answers="ORG-HTTP-ANSWERS", schemathesis=_same_for_both(_SCHEMATHESIS, 1),
+    bodies={("ok", "envelope"): "ORG-BODY-ARRAY", ("ok", "item"): "ORG-MSG-SHAPE",
+            ("error", "envelope"): "ORG-ERROR-BODY", ("error", "item"): "ORG-ERROR-BODY"},
+    item_depth=1, empty_acceptances_allowed=False,
+)
+
+BY_NAME: dict[str, Profile] = {p.name: p for p in (TENANT_KEY, ORG_TOKEN)}
+PROFILES = tuple(BY_NAME)
+
+
+def profile(name: str) -> Profile:
+    if name not in BY_NAME:
+        raise ValueError(f"unknown profile {name!r}; expected one of: {', '.join(PROFILES)}")
+    return BY_NAME[name]
+
+
+def check_profile(name: str) -> str:
+    return profile(name).name
+
+
+def spec_path(name: str) -> Path:
+    return profile(name).spec_path
+
+
+def default_dataset_path(name: str) -> Path:
+    return profile(name).dataset_path

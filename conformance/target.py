@@ -6,8 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from conformance.dataset import Dataset
-
-DEFAULT_AUTH_HEADER = {"tenant-key": "X-API-Key", "org-token": "Authorization"}
+from conformance.profiles import Profile
 
 # What each target attribute is, said the way a skip reason tells the user what to supply.
 NEEDS = {
@@ -23,7 +22,7 @@ NEEDS = {
 @dataclass(frozen=True)
 class Target:
     base_url: str
-    profile: str
+    profile: Profile
     auth_header: str
     embedded: bool
     api_key: str | None = field(default=None, repr=False)
@@ -44,4 +43,4 @@ class Target:
 
     def describe(self) -> str:
         where = "the embedded reference server" if self.embedded else "--base-url"
-        return f"{self.base_url} ({where}), profile {self.profile}, {self.mode} mode"
+        return f"{self.base_url} ({where}), profile {self.profile.name}, {self.mode} mode"

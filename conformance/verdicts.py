@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from conformance.catalogue import requirements
 from conformance.client import BudgetExhausted, TargetError
 from conformance.fuzzing import GeneratedCaseFailed
+from conformance.profiles import Profile
 from conformance.violations import Violation
 
 if sys.version_info < (3, 11):
@@ -20,9 +21,6 @@ def headline(req_id: str) -> str:
     return f"{req_id} [{req.level}] {req.statement}" if req else req_id
 
 
-ANSWERS = {"tenant-key": "HTTP-ANSWERS", "org-token": "ORG-HTTP-ANSWERS"}
-
-
 @dataclass(frozen=True)
 class Explanation:
     failed: list[str]  # the requirement ids the failure breaks
@@ -31,7 +29,7 @@ class Explanation:
     stopped: str | None = None  # the run's own limit stopped this test: why
 
 
-def explain(exc: BaseException, profile: str) -> Explanation:
+def explain(exc: BaseException, profile: Profile) -> Explanation:
     if isinstance(exc, BaseExceptionGroup):
         # Hypothesis raises a group when it found several distinct failures: each names its own rules.
         parts = [explain(sub, profile) for sub in exc.exceptions]
@@ -57,8 +55,7 @@ def explain(exc: BaseException, profile: str) -> Explanation:
     if isinstance(exc, BudgetExhausted):
         return Explanation([], f"not run: {exc}", stopped=str(exc))  # the suite's limit, not the target's fault
     if isinstance(exc, TargetError):
-        answers = ANSWERS[profile]
-        return Explanation([answers], f"{headline(answers)}\n  what broke: {exc}")
+        return Explanation([profile.answers], f"{headline(profile.answers)}\n  what broke: {exc}")
     # A fault of the suite itself, or a check that could not finish: blamed on no requirement of the target.
     where = traceback.extract_tb(exc.__traceback__)[-1] if exc.__traceback__ else None
     location = f" (at {where.filename}:{where.lineno})" if where else ""

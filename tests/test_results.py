@@ -7,6 +7,7 @@ import pytest
 from conformance import verdicts
 from conformance.client import BudgetExhausted, DurationExceeded
 from conformance.fuzzing import GeneratedCaseFailed
+from conformance.profiles import TENANT_KEY, profile
 from conformance.report import render_markdown, report_data
 from conformance.results import CHECKS, FAILED, STOPPED, UNATTRIBUTED, Results
 from conformance.violations import Violation
@@ -20,7 +21,7 @@ def record(results: Results, nodeid: str, exc: BaseException | None, checks: str
     if exc is None:
         results.record(nodeid, "passed", props, "")
         return
-    explained = verdicts.explain(exc, results.profile)
+    explained = verdicts.explain(exc, profile(results.profile))
     props[FAILED] = " ".join(explained.failed)
     if explained.unattributed:
         props[UNATTRIBUTED] = "\n".join(explained.unattributed)
@@ -51,7 +52,7 @@ def test_a_run_stopped_by_its_budget_is_incomplete_and_never_passes_the_gate():
 
 
 def test_a_duration_stop_is_a_stop_too():
-    explained = verdicts.explain(DurationExceeded("run time limit reached: 4 s (--max-duration)"), "tenant-key")
+    explained = verdicts.explain(DurationExceeded("run time limit reached: 4 s (--max-duration)"), TENANT_KEY)
     assert explained.failed == [] and explained.stopped and "--max-duration" in explained.stopped
 
 
@@ -70,7 +71,7 @@ def test_an_unmapped_schemathesis_finding_is_reported_as_itself_and_blames_no_re
 def test_a_mapped_and_an_unmapped_finding_fail_the_mapped_requirement_only_and_both_are_reported():
     results = Results("tenant-key", {})
     finding = GeneratedCaseFailed(["HTTP-NO-5XX"], "ST101 ...", ["ST999 Something new"])
-    explained = verdicts.explain(finding, "tenant-key")
+    explained = verdicts.explain(finding, TENANT_KEY)
     assert "HTTP-NO-5XX [MUST]" in explained.text and "ST999 Something new (a Schemathesis finding" in explained.text
     record(results, "t::p", finding, PROPERTY_TEST_IDS)
     assert [r.requirement.id for r in results.by_id.values() if r.status == "fail"] == ["HTTP-NO-5XX"]

@@ -18,8 +18,7 @@ import pytest
 import yaml
 
 from conformance.catalogue import Requirement, raw_catalogue, requirements
-from conformance.plugin import PROFILE_DIRS
-from conformance.profiles import PROFILES
+from conformance.profiles import PROFILES, profile as profile_named
 
 REPO = Path(__file__).resolve().parent.parent
 CONFORMANCE = REPO / "conformance"
@@ -129,7 +128,7 @@ def all_markers() -> tuple[dict[Path, list[Marker]], tuple[str, ...]]:
 
 def profile_markers(profile: str) -> list[Marker]:
     by_dir, _ = all_markers()
-    directory = CONFORMANCE / PROFILE_DIRS[profile]
+    directory = CONFORMANCE / profile_named(profile).checks
     return [m for d, found in by_dir.items() if d == directory or directory in d.parents for m in found]
 
 
@@ -205,7 +204,7 @@ def test_every_marker_argument_resolves_statically():
 
 @pytest.mark.parametrize("profile", PROFILES)
 def test_each_profile_has_marked_checks(profile):
-    assert profile_markers(profile), f"no @pytest.mark.requirement found under conformance/{PROFILE_DIRS[profile]}/"
+    assert profile_markers(profile), f"no @pytest.mark.requirement found under conformance/{profile_named(profile).checks}/"
 
 
 def test_every_marked_id_is_in_the_catalogue():
@@ -228,7 +227,7 @@ def test_markers_name_only_requirements_of_their_profile(profile):
 def test_every_requirement_is_named_by_a_check_of_its_profile(profile):
     unchecked = {r.id for r in of_profile(profile)} - named_ids(profile_markers(profile))
     assert not unchecked, (
-        f"{len(unchecked)} {profile} requirement(s) no check under conformance/{PROFILE_DIRS[profile]}/ names in "
+        f"{len(unchecked)} {profile} requirement(s) no check under conformance/{profile_named(profile).checks}/ names in "
         f"@pytest.mark.requirement:\n{headlines(unchecked)}")
 
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 import pytest
 
 from conformance import fuzzing, invariants
+from conformance.profiles import ORG_TOKEN
 from conformance.violations import Violation
 
-schema = fuzzing.load_schema("org-token")
+schema = fuzzing.load_schema(ORG_TOKEN)
 
 PRIMARY_ROLES = ("populated", "other", "empty")
 CHECKED = ("ORG-HTTP-ANSWERS", "ORG-NO-5XX", "ORG-STATUS-DOCUMENTED", "ORG-HTTP-CONTENT-TYPE-JSON", "ORG-ERROR-BODY", "ORG-BODY-ARRAY",

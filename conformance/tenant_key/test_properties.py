@@ -5,10 +5,11 @@ from __future__ import annotations
 import pytest
 
 from conformance import fuzzing, invariants
+from conformance.profiles import TENANT_KEY
 from conformance.tenant_key.pages import DEFAULTS
 from conformance.violations import Violation
 
-schema = fuzzing.load_schema("tenant-key")
+schema = fuzzing.load_schema(TENANT_KEY)
 
 PRIMARY_ROLES = ("populated", "hundred", "other", "empty")
 HUGE_OFFSET = 2**31 - 1
