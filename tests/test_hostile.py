@@ -75,47 +75,48 @@ class Case:
     check: Callable[[SuiteRun], None] | None = None
 
 
-# `within`: about 3x the time measured on a 2-core machine running another suite at the same time (-n 2 both; in
-# the comments: idle / loaded), more for the short runs, whose time is mostly start-up.
+# `within`: about 8x the time measured on a 2-core machine running another suite at the same time (-n 2 both; in
+# the comments: idle / loaded): on CI the self-test runs beside it, and a SIGTERM case once took 16 s with both cores
+# busy. Each bound still proves the run ends; the --max-duration one stays below the ~60 s a run needs without it.
 CASES = [
     # --- the run ends
     # A byte every 0.25 s: each read waits well under --request-timeout; only a bound on the whole answer ends it.
     Case("trickling body", lambda: trickle_server(0.25), (*FAST, *ONE_TEST), 1,  # 4.6 / 7.5 s
-         ("HTTP-ANSWERS [MUST]", "did not complete within 1 s"), 25),
+         ("HTTP-ANSWERS [MUST]", "did not complete within 1 s"), 60),
     # Headers that never end: no answer at all, so the preflight stops the session.
-    Case("trickling headers", header_trickle_server, FAST, 3, ("cannot reach the target", "no answer within 1 s"), 20),
+    Case("trickling headers", header_trickle_server, FAST, 3, ("cannot reach the target", "no answer within 1 s"), 60),
     # A full run would take minutes at 0.3 s an answer.
     Case("slow answers, --max-duration", lambda: slow_server(0.3), (*FAST, "--max-duration", "4"), 2,  # 6.0 / 7.8 s
-         ("--max-duration",), 25, check=report_says_incomplete),
-    Case("SIGTERM", lambda: slow_server(0.3), (*FAST, "--max-duration", "600"), 2, ("SIGTERM",), 20,  # 4.4 / 6.2 s
+         ("--max-duration",), 40, check=report_says_incomplete),
+    Case("SIGTERM", lambda: slow_server(0.3), (*FAST, "--max-duration", "600"), 2, ("SIGTERM",), 60,  # 4.4 / 6.2 s
          terminate_after="conformance target:", check=reports_written_after_sigterm),
     # --- judged, not crashed (the whole run: no check may crash on it)
-    Case("nested JSON", nested_json_server, FAST, 1, ("ENV-SHAPE [MUST]", "nested deeper than"), 40,  # 5.1 / 14.3 s
+    Case("nested JSON", nested_json_server, FAST, 1, ("ENV-SHAPE [MUST]", "nested deeper than"), 90,  # 5.1 / 14.3 s
          check=every_requirement_judged_by_its_rule),
     Case("duplicate keys", duplicate_key_server, (*FAST, *ONE_TEST), 1,  # 2.2 / 6.8 s
-         ("ENV-SHAPE [MUST]", "duplicate key 'total'"), 20),
-    Case("gateway path prefix", prefixed_reference, (), 0, ("MUST 38/38",), 40,  # 5.3 / 12.7 s
+         ("ENV-SHAPE [MUST]", "duplicate key 'total'"), 60),
+    Case("gateway path prefix", prefixed_reference, (), 0, ("MUST 38/38",), 90,  # 5.3 / 12.7 s
          check=every_must_passes),
     # --- secrets and memory
     # Every failure printed as verbosely as pytest can; the echoed body is shown, masked.
     Case("key echoed in encodings", echo_key_server, (*FAST, "-l", "-vv", "--tb=long", "-rA"), 1,  # 4.4 / 10.1 s
-         ("AUTH-FOREIGN-404 [MUST]", '"HEX": "***"'), 30),
+         ("AUTH-FOREIGN-404 [MUST]", '"HEX": "***"'), 90),
     Case("gzip bomb", gzip_bomb_server, (*FAST, *ONE_TEST), 1,  # 2.1 / 4.9 s
-         ("HTTP-ANSWERS [MUST]", "larger than"), 20),
+         ("HTTP-ANSWERS [MUST]", "larger than"), 60),
     # Two layers: a decoder that inflates each read whole holds the whole GiB at once (about 2 GiB peak).
     Case("gzip bomb, two layers", lambda: gzip_bomb_server(layers=2), (*FAST, *ONE_TEST), 1,  # 2.2 / 4.8 s
-         ("HTTP-ANSWERS [MUST]", "larger than"), 20),
+         ("HTTP-ANSWERS [MUST]", "larger than"), 60),
     # --- usage errors: exit 4, one line naming the option (or the file), before any request; 1.2-1.4 / 2.9-3.5 s
-    Case("port not a number", None, ONE_TEST, 4, ("--base-url",), 15, base="http://127.0.0.1:abc"),
-    Case("base URL without a scheme", None, ONE_TEST, 4, ("--base-url", "127.0.0.1:{port}"), 15,
+    Case("port not a number", None, ONE_TEST, 4, ("--base-url",), 45, base="http://127.0.0.1:abc"),
+    Case("base URL without a scheme", None, ONE_TEST, 4, ("--base-url", "127.0.0.1:{port}"), 45,
          base="127.0.0.1:{port}"),
-    Case("request timeout nan", None, (*ONE_TEST, "--request-timeout", "nan"), 4, ("--request-timeout",), 15),
+    Case("request timeout nan", None, (*ONE_TEST, "--request-timeout", "nan"), 4, ("--request-timeout",), 45),
     Case("dataset nested too deep", None, (*ONE_TEST, "--dataset", "{tmp}/deep.json"), 4,
-         ("dataset", "{tmp}/deep.json"), 15),
+         ("dataset", "{tmp}/deep.json"), 45),
     Case("report directory in /proc", None, (*ONE_TEST, "--conformance-report", "/proc/x"), 4,
-         ("--conformance-report", "/proc/x"), 15),
+         ("--conformance-report", "/proc/x"), 45),
     Case("report directory is a file", None, (*ONE_TEST, "--conformance-report", "{tmp}/a-file"), 4,
-         ("--conformance-report", "{tmp}/a-file"), 15),
+         ("--conformance-report", "{tmp}/a-file"), 45),
 ]
 
 
