@@ -49,11 +49,12 @@ class FuzzSettings:
     seed: int | None = None
     base_url: str | None = None  # the target's, once known: its path is the spec's server path
 
-    def update(self, examples: int, seed: int | None) -> None:
-        self.examples, self.seed = examples, seed
+    def update(self, examples: int, seed: int | None, base_url: str) -> None:
+        self.examples, self.seed, self.base_url = examples, seed, base_url
 
 
-SETTINGS = FuzzSettings()  # set by the plugin at configure time, before test modules are imported
+# Set by the plugin once the target is known (session start), before the property modules are imported.
+SETTINGS = FuzzSettings()
 
 
 @dataclass(frozen=True)

@@ -14,12 +14,12 @@ import pytest
 from conformance import fuzzing, options, verdicts
 from conformance.catalogue import requirements
 from conformance.client import BudgetExhausted, Client, Limits, TargetError, Unreachable
-from conformance.dataset import DatasetError, load_dataset
+from conformance.dataset import Dataset, DatasetError, load_dataset
 from conformance.embedded import start_reference
-from conformance.known_failures import KnownFailuresError, load_known_failures
 from conformance.masking import REDACTOR, Secret
-from conformance.profiles import BY_NAME, profile as profile_named
-from conformance.report import append_step_summary, check_writable, report_data, write_reports
+from conformance.profiles import BY_NAME
+from conformance.report import append_step_summary, report_data, write_reports
+from conformance.settings import Settings, check_dataset_key, resolve
 from conformance.results import CHECKS, FAILED, REASON, STOPPED, UNATTRIBUTED, Results
 from conformance.target import Target
 
@@ -27,18 +27,15 @@ RUN = pytest.StashKey["Run"]()
 
 
 class Run:
-    """Session state: the target, its client, the embedded server if any, the results."""
+    """Session state: the settings, the target, its client, the embedded server if any, the results."""
 
-    def __init__(self, config: pytest.Config) -> None:
+    def __init__(self, config: pytest.Config, settings: Settings) -> None:
         self.config = config
-        self.profile = profile_named(options.value(config, "--profile"))
-        self.level: str = options.value(config, "--level")
-        known_path = options.value(config, "--known-failures")
-        try:
-            self.known = load_known_failures(known_path) if known_path else {}
-        except KnownFailuresError as exc:
-            raise pytest.UsageError(f"--known-failures: {exc}") from None
-        self.results = Results(self.profile.name, self.known)
+        self.settings = settings
+        self.profile = settings.profile
+        self.level = settings.level
+        self.known = settings.known_failures
+        self.results = Results(self.profile.name, dict(self.known))
         self.target: Target | None = None
         self.client: Client | None = None
         self.server = None
@@ -49,15 +46,11 @@ class Run:
 
     # -------------------------------------------------------------- target
     def start(self) -> None:
-        config = self.config
-        workerinput = getattr(config, "workerinput", None)
-        base_url = (workerinput or {}).get("conformance_base_url") or config.getoption("base_url")
-        if base_url:
-            base_url = options.check_base_url(base_url)
-        if workerinput is None:
-            self._check_report_directory()
-        dataset = self._dataset()
-        embedded = bool(workerinput and workerinput.get("conformance_embedded")) or not base_url
+        settings = self.settings
+        workerinput = getattr(self.config, "workerinput", None) or {}
+        base_url = workerinput.get("conformance_base_url") or settings.base_url
+        dataset = self._load(settings.dataset_path) if settings.dataset_path is not None else None
+        embedded = bool(workerinput.get("conformance_embedded")) or not base_url
         if not base_url:
             # The embedded server always serves a dataset, even when the suite runs in discovery mode.
             served = dataset or self._load(self.profile.dataset_path)
@@ -72,72 +65,41 @@ class Run:
             served = dataset
         # Against the embedded server, discovery mode still takes keys and ids from the data it serves.
         self.target = self._target(base_url.rstrip("/"), embedded, dataset, served)
-        timeout = options.value(config, "--request-timeout")
-        limits = Limits(options.value(config, "--max-requests"), options.parse_rate(options.value(config, "--rate-limit")),
-                        options.value(config, "--max-duration"),
-                        (workerinput or {}).get("conformance_started_at", self.started_at))
-        self.client = Client(self.target.base_url, self.target.auth_header, timeout, limits)
-        for key in (self.target.api_key, self.target.foreign_api_key):
-            REDACTOR.add(key)
+        limits = Limits(settings.max_requests, settings.rate_limit, settings.max_duration,
+                        workerinput.get("conformance_started_at", self.started_at))
+        self.client = Client(self.target.base_url, self.target.auth_header, settings.request_timeout, limits)
         # Schemathesis matches answers to cases by path: behind a path prefix it must know the prefix.
-        fuzzing.SETTINGS.base_url = self.target.base_url
+        fuzzing.SETTINGS.update(settings.fuzz_examples, settings.fuzz_seed, self.target.base_url)
 
-    def _check_report_directory(self) -> None:
-        """Found at the start, not after the whole run: a report directory that cannot be written."""
-        directory = options.value(self.config, "--conformance-report")
-        if directory:
-            try:
-                check_writable(directory)
-            except OSError as exc:
-                raise pytest.UsageError(f"--conformance-report / CONFORMANCE_REPORT_DIR: cannot write reports into "
-                                        f"{directory!r}: {exc.strerror or exc}") from None
-
-    def _dataset(self):
-        if options.value(self.config, "--no-dataset"):
-            if options.value(self.config, "--dataset"):
-                raise pytest.UsageError("--dataset and --no-dataset exclude each other")
-            return None
-        return self._load(options.value(self.config, "--dataset") or self.profile.dataset_path)
-
-    def _load(self, path):
+    def _load(self, path: Path) -> Dataset:
         try:
             return load_dataset(path, self.profile.name)
         except DatasetError as exc:
             raise pytest.UsageError(f"malformed dataset: {exc}") from None
 
-    def _target(self, base_url: str, embedded: bool, dataset, ids_from) -> Target:
-        def pick(flag: str, fallback: Any) -> Any:
-            given = options.value(self.config, flag)
-            if given is not None and flag.endswith("chat-id"):
-                try:
-                    return self.profile.parse_chat_id(given)
-                except ValueError as exc:
-                    raise pytest.UsageError(f"{flag}: {exc}") from None
-            return given if given is not None else fallback
+    def _target(self, base_url: str, embedded: bool, dataset: Dataset | None, ids_from: Dataset | None) -> Target:
+        settings = self.settings
+
+        def given_or(value: Any, fallback: Any) -> Any:
+            return value if value is not None else fallback
 
         def role(name: str) -> Any:
             return ids_from.roles.get(name) if ids_from is not None else None
 
-        def key(tenant: str) -> Any:
-            return ids_from.tenants.get(tenant) if ids_from is not None else None
+        def key(given: str | None, tenant: str) -> Secret | None:
+            chosen = given if given is not None else check_dataset_key(ids_from.tenants.get(tenant) if ids_from else None)
+            return Secret(chosen) if chosen is not None else None
 
-        api_key, foreign_key = pick("--api-key", key("primary")), pick("--foreign-api-key", key("foreign"))
-        for value, flag in ((api_key, "--api-key / CONFORMANCE_API_KEY"),
-                            (foreign_key, "--foreign-api-key / CONFORMANCE_FOREIGN_API_KEY")):
-            if value is not None:
-                REDACTOR.add(value)
-                options.check_key(value, f"{flag} (or the dataset's tenants)")
-        auth_header = options.value(self.config, "--auth-header") or self.profile.auth_header
         return Target(
             base_url=base_url,
             profile=self.profile,
-            auth_header=options.check_header_name(auth_header, "--auth-header / CONFORMANCE_AUTH_HEADER"),
+            auth_header=settings.auth_header,
             embedded=embedded,
-            api_key=Secret(api_key) if api_key is not None else None,
-            foreign_api_key=Secret(foreign_key) if foreign_key is not None else None,
-            chat_id=pick("--chat-id", role("populated")),
-            empty_chat_id=pick("--empty-chat-id", role("empty")),
-            foreign_chat_id=pick("--foreign-chat-id", role("foreign")),
+            api_key=key(settings.api_key, "primary"),
+            foreign_api_key=key(settings.foreign_api_key, "foreign"),
+            chat_id=given_or(settings.chat_id, role("populated")),
+            empty_chat_id=given_or(settings.empty_chat_id, role("empty")),
+            foreign_chat_id=given_or(settings.foreign_chat_id, role("foreign")),
             dataset=dataset,
         )
 
@@ -207,7 +169,7 @@ class Run:
             results.stop(f"pytest exit status {int(exitstatus)}")
         results.finish()
         data = report_data(results, self.target.base_url, self.target.mode, self.level)
-        directory = options.value(self.config, "--conformance-report")
+        directory = self.settings.report_dir
         if directory:
             try:
                 self.written = write_reports(directory, data)
@@ -255,20 +217,19 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "requirement(*ids): requirement ids (conformance/requirements.yaml) this check proves")
+    if not runs_the_suite(config):
+        return  # dormant: another pytest run (the project's own tests, say) that loads the plugin
     # Hypothesis writes caches into the current directory: keep them out of the user's tree.
     import hypothesis.configuration
 
     hypothesis.configuration.set_hypothesis_home_dir(Path(tempfile.gettempdir()) / "conformance-hypothesis")
-    fuzzing.SETTINGS.update(
-        examples=options.value(config, "--fuzz-examples"), seed=options.value(config, "--fuzz-seed")
-    )
-    run = Run(config)
+    run = Run(config, resolve(config))
     config.stash[RUN] = run
     config.pluginmanager.register(run, "conformance-run")
 
 
 def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
-    run = config.stash.get(RUN, None)
+    run = _active(config)
     if run is None or collection_path.parent != Path(__file__).parent:
         return None
     other = {p.checks for p in BY_NAME.values() if p != run.profile}
@@ -292,9 +253,9 @@ def runs_the_suite(config: pytest.Config) -> bool:
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_sessionstart(session: pytest.Session) -> None:
-    if not runs_the_suite(session.config):
+    run = _active(session.config)
+    if run is None:
         return
-    run = session.config.stash[RUN]
     run.catch_sigterm()
     run.start()
     if not hasattr(session.config, "workerinput"):
@@ -306,8 +267,8 @@ def pytest_sessionstart(session: pytest.Session) -> None:
 
 @pytest.hookimpl(optionalhook=True)
 def pytest_configure_node(node: Any) -> None:
-    run = node.config.stash[RUN]
-    if run.target is None:
+    run = _active(node.config)
+    if run is None or run.target is None:
         return
     node.workerinput["conformance_base_url"] = run.target.base_url
     node.workerinput["conformance_embedded"] = run.target.embedded
@@ -315,7 +276,7 @@ def pytest_configure_node(node: Any) -> None:
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
-    run = config.stash.get(RUN, None)
+    run = _active(config)
     if run is not None:
         run.stop()
 
@@ -330,9 +291,14 @@ def client(request: pytest.FixtureRequest) -> Client:
     return _started(request.config).client
 
 
+def _active(config: pytest.Config) -> Run | None:
+    """The run of this session, or None where the plugin is dormant (a pytest run that is not the suite's)."""
+    return config.stash.get(RUN, None)
+
+
 def _started(config: pytest.Config) -> Run:
-    run = config.stash[RUN]
-    if run.target is None:
+    run = _active(config)
+    if run is None or run.target is None:
         raise pytest.UsageError("the conformance checks run only as part of the suite: pytest conformance (or --pyargs conformance)")
     return run
 
@@ -353,13 +319,13 @@ def need(target: Target):
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Any:
     report = yield
-    if item.config.stash[RUN].target is None:
+    run = _active(item.config)
+    if run is None or run.target is None:
         return report
     ids = [i for mark in item.iter_markers("requirement") for i in mark.args]
     report.user_properties = [p for p in report.user_properties
                               if p[0] not in (CHECKS, FAILED, REASON, UNATTRIBUTED, STOPPED)]
     report.user_properties.append((CHECKS, " ".join(ids)))
-    run = item.config.stash[RUN]
     if call.excinfo is not None and report.failed:
         explained = verdicts.explain(call.excinfo.value, run.profile)
         failed = explained.failed
@@ -382,7 +348,8 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Any:
 
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    if config.stash[RUN].target is None:
+    run = _active(config)
+    if run is None or run.target is None:
         return
     known = requirements()
     for item in items:
