@@ -1,21 +1,34 @@
-"""Which defect (mutant) or allowed difference (variation) the server runs with.
+"""Which defect (mutant) or allowed difference (variation) the server runs with, applied from outside its code.
 
-Both are declared as data, in `mutants.yaml` and `variations.yaml`; the server
-code asks `switches.on("name")` right next to the line each one changes, so
-there is one server, not a copy per mutant.
+Both are declared as data: name, description, profiles and, for a mutant, the requirement ids it violates in
+each profile (`mutants.yaml`, `variations.yaml`). The code of each is registered under its name by `@patch`, in
+a module of `reference/defects/` (mutants) or `reference/alternatives/` (variations): a new version of one step
+of the server (`reference/server.py`) or of the store (`reference/store.py`), which replaces that step or wraps
+it. `choose` puts the chosen patches onto subclasses of the correct classes, which themselves stay as written.
 """
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
+import sys
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Any, TypeVar
 
 import yaml
 
 from conformance.profiles import PROFILES, check_profile
+from reference.server import SERVERS
+from reference.store import Store
 
 HERE = Path(__file__).parent
+CODE_PACKAGES = ("reference.defects", "reference.alternatives")
+
+Step = Callable[..., Any]
+T = TypeVar("T")
 
 
 class UnknownSwitch(ValueError):
@@ -24,68 +37,162 @@ class UnknownSwitch(ValueError):
 
 @dataclass(frozen=True)
 class Switch:
+    """A mutant or a variation in one profile: a defect both profiles have is one Switch in each."""
+
     name: str
     profile: str
     description: str
-    violates: tuple[str, ...] = ()  # requirement ids a mutant breaks; empty for variations
+    violates: tuple[str, ...] = ()  # requirement ids a mutant breaks in this profile; empty for variations
+    suite_args: tuple[str, ...] = ()  # extra suite options the self-test runs it with (e.g. a short timeout)
 
 
 @dataclass(frozen=True)
-class Switches:
-    """The switches turned on for one server; at most one mutant and one variation."""
+class Patch:
+    """A new version of the method `step` of `owner` (or of its subclasses): `code` replaces it, or wraps it."""
 
-    profile: str
-    active: frozenset[str] = frozenset()
+    owner: type
+    step: str
+    code: Step
+    wraps: bool
 
-    def on(self, name: str) -> bool:
-        # a hook naming an undeclared switch is a typo that would never fire
-        if name not in _declared_names():
-            raise KeyError(f"server hook asks for {name!r}, declared in neither mutants.yaml nor variations.yaml")
-        return name in self.active
+    def onto(self, cls: type[T]) -> type[T]:
+        """A subclass of cls with this step patched."""
+        if not self.wraps:
+            return type(cls.__name__, (cls,), {self.step: self.code})
+        inner, code = getattr(cls, self.step), self.code
+
+        def wrapped(this: Any, *args: Any, **kwargs: Any) -> Any:
+            return code(this, inner.__get__(this), *args, **kwargs)
+
+        return type(cls.__name__, (cls,), {self.step: wrapped})
+
+    def where(self) -> str:
+        how = "wraps" if self.wraps else "replaces"
+        return f"{self.code.__module__}.{self.code.__qualname__} ({how} {self.owner.__name__}.{self.step})"
+
+
+_REGISTERED: dict[str, list[Patch]] = {}
+
+
+def patch(name: str, *, replaces: Step | None = None, wraps: Step | None = None) -> Callable[[Step], Step]:
+    """Register the decorated function under `name` (its entry in mutants.yaml or variations.yaml).
+
+    `replaces=Store.of_chat`: the function is the new step, called as the method was (self first).
+    `wraps=Store.render`: it is called with self, then the step it wraps (bound), then the step's arguments.
+    A name may register more than one function, where one defect needs two steps changed.
+    """
+    if (replaces is None) == (wraps is None):
+        raise TypeError("patch() takes one of replaces= or wraps=")
+    step: Step = replaces or wraps  # type: ignore[assignment]
+    owner_name, _, method = step.__qualname__.rpartition(".")
+    owner = getattr(sys.modules[step.__module__], owner_name)
+
+    def register(code: Step) -> Step:
+        _REGISTERED.setdefault(name, []).append(Patch(owner, method, code, wraps is not None))
+        return code
+
+    return register
+
+
+def returns(value: Any) -> Step:
+    """A step that answers `value` (a piece of SQL, say), for a patch that changes only what a step answers."""
+    return lambda self, *args: value
+
+
+@dataclass(frozen=True)
+class Chosen:
+    """The patches of one server: at most one mutant and one variation."""
+
+    patches: tuple[Patch, ...] = ()
+
+    def applied(self, cls: type[T]) -> type[T]:
+        """cls (Store, or the profile's server class) with every chosen patch of one of its steps."""
+        for one in self.patches:
+            if issubclass(cls, one.owner):
+                cls = one.onto(cls)
+        return cls
 
 
 @cache
 def mutants() -> tuple[Switch, ...]:
-    return _load(HERE / "mutants.yaml", with_violates=True)
+    """One Switch per (mutant, profile), in the order of the file."""
+    return tuple(
+        Switch(entry["name"], profile, entry["description"], tuple(ids), tuple(entry.get("suite_args", ())))
+        for entry in _entries("mutants.yaml", {"name", "description", "violates"}, {"suite_args"})
+        for profile, ids in _of_profiles(entry, entry["violates"]).items()
+    )
 
 
 @cache
 def variations() -> tuple[Switch, ...]:
-    return _load(HERE / "variations.yaml", with_violates=False)
+    """One Switch per (variation, profile), in the order of the file."""
+    return tuple(
+        Switch(entry["name"], profile, entry["description"])
+        for entry in _entries("variations.yaml", {"name", "profiles", "description"}, set())
+        for profile in _of_profiles(entry, dict.fromkeys(entry["profiles"]))
+    )
 
 
-def choose(profile: str, mutant: str | None = None, variation: str | None = None) -> Switches:
+def choose(profile: str, mutant: str | None = None, variation: str | None = None) -> Chosen:
     check_profile(profile)
-    _declared_names()  # fail now, not on the first request, if the declarations clash
-    active = set()
+    code = registered()  # fails now, not on the first request, if the declarations and the code disagree
+    chosen: list[Patch] = []
     for kind, name, declared in (("mutant", mutant, mutants()), ("variation", variation, variations())):
         if name is None:
             continue
         valid = [switch.name for switch in declared if switch.profile == profile]
         if name not in valid:
             raise UnknownSwitch(f"unknown {kind} {name!r} for profile {profile}; valid: {', '.join(valid) or '(none)'}")
-        active.add(name)
-    return Switches(profile, frozenset(active))
-
-
-def _load(path: Path, with_violates: bool) -> tuple[Switch, ...]:
-    switches = []
-    for index, entry in enumerate(yaml.safe_load(path.read_text(encoding="utf-8")) or []):
-        where = f"{path}: entry {index}"
-        expected = {"name", "profile", "description"} | ({"violates"} if with_violates else set())
-        # suite_args: extra suite options the self-test runs this mutant with (e.g. a short timeout for `hang`)
-        optional = {"suite_args"} if with_violates else set()
-        if not isinstance(entry, dict) or not expected <= set(entry) <= expected | optional:
-            raise ValueError(f"{where}: expected the keys {sorted(expected)} (optional: {sorted(optional)}), got {entry!r}")
-        if entry["profile"] not in PROFILES:
-            raise ValueError(f"{where}: profile {entry['profile']!r} is not one of {', '.join(PROFILES)}")
-        switches.append(Switch(entry["name"], entry["profile"], entry["description"], tuple(entry.get("violates", ()))))
-    return tuple(switches)
+        chosen += code[name]
+    return Chosen(tuple(chosen))
 
 
 @cache
-def _declared_names() -> frozenset[str]:
-    names = [switch.name for switch in (*mutants(), *variations())]
+def registered() -> Mapping[str, tuple[Patch, ...]]:
+    """The code of every mutant and variation by name, checked against their declarations."""
+    for package in CODE_PACKAGES:
+        for module in pkgutil.iter_modules(importlib.import_module(package).__path__):
+            importlib.import_module(f"{package}.{module.name}")
+    code = {name: tuple(patches) for name, patches in _REGISTERED.items()}
+    trouble = problems(mutants(), variations(), code)
+    if trouble:
+        raise ValueError("mutants and variations do not match their code:\n" + "\n".join(trouble))
+    return code
+
+
+def problems(in_mutants: Sequence[Switch], in_variations: Sequence[Switch],
+             code: Mapping[str, Iterable[Patch]]) -> list[str]:
+    """A name declared twice or without code, code under no declared name, a patch of a step the profile lacks."""
+    declared = (*in_mutants, *in_variations)
+    names = {switch.name for switch in declared}
+    found = [f"{name} is declared in both mutants.yaml and variations.yaml"
+             for name in sorted({m.name for m in in_mutants} & {v.name for v in in_variations})]
+    found += [f"{name} is declared but no code is registered for it (@patch({name!r}, ...))"
+              for name in sorted(names - set(code))]
+    found += [f"{one.where()} is registered as {name!r}, which neither mutants.yaml nor variations.yaml declares"
+              for name in sorted(set(code) - names) for one in code[name]]
+    for switch in declared:
+        found += [f"{switch.name} ({switch.profile}): {one.where()} patches a step the {switch.profile} server lacks"
+                  for one in code.get(switch.name, ())
+                  if not issubclass(SERVERS[switch.profile], one.owner) and not issubclass(Store, one.owner)]
+    return found
+
+
+def _entries(file: str, required: set[str], optional: set[str]) -> list[dict[str, Any]]:
+    path = HERE / file
+    entries = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+    for index, entry in enumerate(entries):
+        if not isinstance(entry, dict) or not required <= set(entry) <= required | optional:
+            raise ValueError(f"{path}: entry {index}: expected the keys {sorted(required)} "
+                             f"(optional: {sorted(optional)}), got {entry!r}")
+    names = [entry["name"] for entry in entries]
     if len(set(names)) != len(names):
-        raise ValueError("mutants.yaml and variations.yaml must not declare a name twice, across both files")
-    return frozenset(names)
+        raise ValueError(f"{path}: a name is declared twice")
+    return entries
+
+
+def _of_profiles(entry: dict[str, Any], by_profile: dict[str, Any]) -> dict[str, Any]:
+    unknown = [profile for profile in by_profile if profile not in PROFILES]
+    if unknown or not by_profile:
+        raise ValueError(f"{entry['name']}: profiles {list(by_profile)}, expected some of {', '.join(PROFILES)}")
+    return by_profile

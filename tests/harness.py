@@ -13,16 +13,16 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
 
 from conformance.dataset import Dataset, load_dataset
 from conformance.profiles import default_dataset_path
 from reference.app import create_app
 from reference.serve import start_in_thread
+from reference.variants import mutants, variations
 
 ROOT = Path(__file__).resolve().parents[1]
 SUITE_TIMEOUT = 240  # seconds: a run that takes longer is a bug in the suite's own bounds
@@ -162,5 +162,6 @@ def _decoded(handle: Any) -> str:
 
 
 def load_switches(name: str) -> list[dict[str, Any]]:
-    """reference/mutants.yaml or reference/variations.yaml, as data."""
-    return yaml.safe_load((ROOT / "reference" / f"{name}.yaml").read_text(encoding="utf-8"))
+    """reference/mutants.yaml or reference/variations.yaml, as data: one dict per (name, profile), with the
+    requirement ids a mutant violates in that profile (a defect both profiles have is run in each)."""
+    return [asdict(switch) for switch in {"mutants": mutants, "variations": variations}[name]()]

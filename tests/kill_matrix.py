@@ -10,13 +10,14 @@ ROW = "kill_row"
 @dataclass(frozen=True)
 class Row:
     mutant: str
+    profile: str  # a defect both profiles have is a row in each
     expected: tuple[str, ...]
     caught: tuple[str, ...]
 
     @classmethod
     def parse(cls, value: str) -> Row:
-        mutant, expected, caught = value.split("|")
-        return cls(mutant, tuple(expected.split()), tuple(caught.split()))
+        mutant, profile, expected, caught = value.split("|")
+        return cls(mutant, profile, tuple(expected.split()), tuple(caught.split()))
 
     @property
     def killed(self) -> bool:
@@ -38,11 +39,11 @@ class KillMatrix:
             return
         terminalreporter.section("kill matrix")
         width = max(len(r.mutant) for r in self.rows)
-        for row in sorted(self.rows, key=lambda r: r.mutant):
+        for row in sorted(self.rows, key=lambda r: (r.profile, r.mutant)):
             mark = "caught" if row.killed else "MISSED"
             missed = sorted(set(row.expected) - set(row.caught))
             terminalreporter.write_line(
-                f"{row.mutant:<{width}}  {mark:<6}  {' '.join(row.expected)}"
+                f"{row.profile:<10}  {row.mutant:<{width}}  {mark:<6}  {' '.join(row.expected)}"
                 + (f"   (not reported: {' '.join(missed)})" if missed else ""))
         terminalreporter.write_line(summary(self.rows), bold=True)
 

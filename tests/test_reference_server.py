@@ -25,7 +25,9 @@ from conformance.dataset import Chat, Dataset, load_dataset, parse_instant
 from conformance.profiles import default_dataset_path
 from reference.app import create_app
 from reference.serve import RunningServer, start_in_thread
-from reference.variants import UnknownSwitch, mutants, variations
+from reference.server import TenantKey
+from reference.store import Store
+from reference.variants import Patch, Switch, UnknownSwitch, mutants, problems, registered, variations
 
 REPO = Path(__file__).resolve().parent.parent
 UNKNOWN_UUID = "00000000-0000-4000-8000-000000000000"
@@ -326,14 +328,39 @@ def test_unknown_mutant_lists_the_valid_names():
 
 
 def test_variation_of_the_other_profile_is_unknown():
-    with pytest.raises(UnknownSwitch, match=r"valid: org-tiebreak-insertion, org-extra-fields"):
-        create_app(ORG, "org-token", variation="charset")
+    with pytest.raises(UnknownSwitch, match=r"valid: org-newest-first, org-negative-id-404, tiebreak-insertion, "):
+        create_app(ORG, "org-token", variation="error-shape")
 
 
-def test_every_declared_switch_has_a_hook():
-    code = "".join(path.read_text() for path in (REPO / "reference").glob("*.py"))
-    for switch in (*mutants(), *variations()):
-        assert f'on("{switch.name}")' in code, switch.name
+def test_every_declared_switch_has_code_and_all_code_is_declared():
+    assert set(registered()) == {switch.name for switch in (*mutants(), *variations())}
+    assert problems(mutants(), variations(), registered()) == []
+
+
+def test_the_check_names_declarations_without_code_and_code_without_declaration():
+    def limit(self: TenantKey, value: int | None) -> int:
+        return 1
+
+    declared = [Switch("no-code", "tenant-key", "declared, never written"), Switch("wrong-profile", "org-token", "")]
+    code = {"undeclared": (Patch(TenantKey, "check_limit", limit, False),),
+            "wrong-profile": (Patch(TenantKey, "check_limit", limit, False),)}
+    found = "\n".join(problems(declared, [Switch("no-code", "tenant-key", "")], code))
+    assert "no-code is declared in both mutants.yaml and variations.yaml" in found
+    assert "no-code is declared but no code is registered for it" in found
+    assert "(replaces TenantKey.check_limit) is registered as 'undeclared', which neither" in found
+    assert "wrong-profile (org-token):" in found and "patches a step the org-token server lacks" in found
+
+
+def test_the_correct_code_names_no_mutant_or_variation():
+    code = "".join((REPO / "reference" / f"{name}.py").read_text() for name in ("app", "server", "store"))
+    named = [switch.name for switch in (*mutants(), *variations()) if f'"{switch.name}"' in code]
+    assert not named, f"the correct server names {named}: a patch belongs in reference/defects or alternatives"
+
+
+def test_a_patch_leaves_the_correct_classes_as_they_are():
+    correct = (TenantKey.check_limit, Store.tie_break)
+    create_app(TK, "tenant-key", mutant="limit-not-capped", variation="tiebreak-insertion")
+    assert (TenantKey.check_limit, Store.tie_break) == correct
 
 
 def test_mutant_limit_not_capped():
@@ -432,6 +459,12 @@ def test_variation_charset(path):
         assert client.get(path, headers=KEY).headers["content-type"] == "application/json; charset=utf-8"
 
 
+def test_variation_charset_in_org_token():
+    with serving("org-token", variation="charset") as client:
+        response = client.get(url(ORG.roles["empty"]), headers=TOKEN)
+        assert response.headers["content-type"] == "application/json; charset=utf-8"
+
+
 def test_variation_gzip():
     with serving("tenant-key", variation="gzip") as client:
         response = client.get(url(TK.roles["empty"]), headers={**KEY, "Accept-Encoding": "gzip"})
@@ -453,8 +486,8 @@ def test_variation_empty_limit_default():
         assert client.get(url(TK.roles["populated"]), headers=KEY, params={"limit": "x"}).status_code == 400
 
 
-def test_variation_org_tiebreak_insertion():
-    with serving("org-token", variation="org-tiebreak-insertion") as client:
+def test_variation_tiebreak_insertion_in_org_token():
+    with serving("org-token", variation="tiebreak-insertion") as client:
         chat = ORG.chat("populated")
         assert in_order(chat, "insertion") != in_order(chat)
         assert client.get(url(chat.id), headers=TOKEN).json() == in_order(chat, "insertion")

@@ -13,13 +13,15 @@ PROFILE_ARGS = {"tenant-key": [], "org-token": ["--profile", "org-token"]}
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("mutant", MUTANTS, ids=[m["name"] for m in MUTANTS])
+@pytest.mark.parametrize("mutant", MUTANTS, ids=[f"{m['profile']}:{m['name']}" for m in MUTANTS])
 def test_mutant_is_caught_naming_its_requirements(mutant, record_property):
+    """Each (mutant, profile): a defect both profiles have must be caught in each, under that profile's ids."""
     with serve(mutant["profile"], mutant=mutant["name"]) as url:
-        run = run_suite(*PROFILE_ARGS[mutant["profile"]], *mutant.get("suite_args", []), base_url=url)
+        run = run_suite(*PROFILE_ARGS[mutant["profile"]], *mutant["suite_args"], base_url=url)
     declared = set(mutant["violates"])
     caught = declared & run.failed()
-    record_property("kill_row", f"{mutant['name']}|{' '.join(sorted(declared))}|{' '.join(sorted(caught))}")
+    record_property("kill_row", f"{mutant['name']}|{mutant['profile']}|{' '.join(sorted(declared))}|"
+                                f"{' '.join(sorted(caught))}")
     assert declared, f"mutant {mutant['name']} declares no requirement it violates"
     assert run.report, f"the suite wrote no report:\n{run.output[-3000:]}"
     assert caught == declared, (
@@ -30,20 +32,22 @@ def test_mutant_is_caught_naming_its_requirements(mutant, record_property):
         assert run.returncode == 1, f"a MUST violation must fail the run (exit {run.returncode})"
 
 
-# The plain reference server of each profile, then every legitimate variation: (label, profile, variation)
-LEGITIMATE = [("reference", "tenant-key", None), ("org-reference", "org-token", None),
+# The plain reference server of each profile, then every legitimate variation in each of its profiles:
+# (label, profile, variation)
+LEGITIMATE = [("reference", "tenant-key", None), ("reference", "org-token", None),
               *[(v["name"], v["profile"], v["name"]) for v in VARIATIONS]]
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("mode", ["dataset", "discovery"])
-@pytest.mark.parametrize(("label", "profile", "variation"), LEGITIMATE, ids=[entry[0] for entry in LEGITIMATE])
+@pytest.mark.parametrize(("label", "profile", "variation"), LEGITIMATE,
+                         ids=[f"{profile}:{label}" for label, profile, _ in LEGITIMATE])
 def test_legitimate_server_passes(label, profile, variation, mode):
     with serve(profile, variation=variation) as url:
         args = [*PROFILE_ARGS[profile], *(["--no-dataset", *discovery_args(profile)] if mode == "discovery" else [])]
         run = run_suite(*args, base_url=url)
     assert run.returncode == 0 and not run.failed(), (
-        f"{label} ({mode} mode) must pass; failed {sorted(run.failed())}\n{run.output[-4000:]}"
+        f"{label} ({profile}, {mode} mode) must pass; failed {sorted(run.failed())}\n{run.output[-4000:]}"
     )
 
 

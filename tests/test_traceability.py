@@ -147,6 +147,11 @@ def switches(name: str) -> list[dict[str, Any]]:
     return yaml.safe_load((REFERENCE / f"{name}.yaml").read_text(encoding="utf-8")) or []
 
 
+def violations(mutant: dict[str, Any]) -> dict[str, Any]:
+    """A mutant's `violates`: each profile that has the defect -> the ids it breaks there."""
+    return mutant.get("violates") if isinstance(mutant.get("violates"), dict) else {}
+
+
 def of_profile(profile: str) -> list[Requirement]:
     return [r for r in requirements().values() if r.profile == profile]
 
@@ -235,7 +240,7 @@ def test_every_requirement_is_named_by_a_check_of_its_profile(profile):
 
 @pytest.mark.parametrize("profile", PROFILES)
 def test_every_must_requirement_is_violated_by_a_mutant_of_its_profile(profile):
-    killed = {i for m in switches("mutants") if m.get("profile") == profile for i in m.get("violates") or []}
+    killed = {i for m in switches("mutants") for i in violations(m).get(profile) or []}
     uncovered = sorted(r.id for r in of_profile(profile) if r.level == "MUST" and r.id not in killed)
     assert not uncovered, (
         f"{len(uncovered)} MUST requirement(s) of {profile} are in no {profile} mutant's `violates` "
@@ -246,8 +251,8 @@ def test_every_must_requirement_is_violated_by_a_mutant_of_its_profile(profile):
 
 def test_mutants_and_variations_are_lists_of_named_switches():
     problems = []
-    for kind, required in (("mutants", ("name", "profile", "description", "violates")),
-                           ("variations", ("name", "profile", "description"))):
+    for kind, required in (("mutants", ("name", "description", "violates")),
+                           ("variations", ("name", "profiles", "description"))):
         entries = switches(kind)
         if not isinstance(entries, list):
             problems.append(f"reference/{kind}.yaml is a {type(entries).__name__}, not a list")
@@ -260,26 +265,31 @@ def test_mutants_and_variations_are_lists_of_named_switches():
             problems += [f"{label}: no {key!r}" for key in required if key not in entry]
             if not isinstance(entry.get("name", ""), str) or not entry.get("name"):
                 problems.append(f"{label}: name must be a non-empty string")
-            if "profile" in entry and entry["profile"] not in PROFILES:
-                problems.append(f"{label}: unknown profile {entry['profile']!r} (expected one of {PROFILES})")
-            if kind == "mutants" and not (isinstance(entry.get("violates"), list)
-                                          and all(isinstance(i, str) for i in entry["violates"])):
-                problems.append(f"{label}: violates must be a list of requirement ids, got {entry.get('violates')!r}")
+            # a mutant's profiles are the keys of its `violates`, a variation's are listed
+            profiles = entry.get("violates") if kind == "mutants" else entry.get("profiles")
+            if not (isinstance(profiles, (dict, list)) and profiles and all(p in PROFILES for p in profiles)):
+                problems.append(f"{label}: profiles {profiles!r}, expected some of {PROFILES}")
+            if kind == "mutants" and not all(isinstance(ids, list) and ids and all(isinstance(i, str) for i in ids)
+                                             for ids in violations(entry).values()):
+                problems.append(f"{label}: violates must map each profile to a list of requirement ids, "
+                                f"got {entry.get('violates')!r}")
     assert not problems, "malformed switch files:\n" + "\n".join(problems)
 
 
 def test_every_mutant_violates_existing_requirements_of_its_own_profile():
     problems = []
     for mutant in switches("mutants"):
-        for req_id in mutant.get("violates") or []:
-            req = requirements().get(req_id)
-            if req is None:
-                problems.append(f"{mutant.get('name')}: {req_id} is not in the catalogue")
-            elif req.profile != mutant.get("profile"):
-                problems.append(f"{mutant.get('name')} (profile {mutant.get('profile')}): {req_id} belongs to profile {req.profile}")
-        duplicates = sorted(i for i, n in Counter(mutant.get("violates") or []).items() if n > 1)
-        if duplicates:
-            problems.append(f"{mutant.get('name')}: lists {duplicates} more than once")
+        for profile, ids in violations(mutant).items():
+            for req_id in ids or []:
+                req = requirements().get(req_id)
+                if req is None:
+                    problems.append(f"{mutant.get('name')}: {req_id} is not in the catalogue")
+                elif req.profile != profile:
+                    problems.append(f"{mutant.get('name')} (profile {profile}): {req_id} belongs to profile "
+                                    f"{req.profile}")
+            duplicates = sorted(i for i, n in Counter(ids or []).items() if n > 1)
+            if duplicates:
+                problems.append(f"{mutant.get('name')} (profile {profile}): lists {duplicates} more than once")
     assert not problems, "reference/mutants.yaml names requirements it cannot violate:\n" + "\n".join(problems)
 
 

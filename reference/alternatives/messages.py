@@ -1,0 +1,58 @@
+"""Variations of the messages: how they are stored (which is also what they are ordered by) and tied."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta, timezone
+from typing import Any
+
+from conformance.dataset import Chat, parse_instant
+from reference.server import TenantKey
+from reference.store import Message, Store, Window
+from reference.variants import Step, patch, returns
+
+PLUS_2 = timezone(timedelta(hours=2))
+
+
+def plus_0200(message: Message, chat: Chat) -> Message:
+    return message | {"created_at": parse_instant(message["created_at"]).astimezone(PLUS_2).isoformat()}
+
+
+def millis(message: Message, chat: Chat) -> Message:
+    # stored at millisecond precision, so it is also ordered at that precision
+    utc = parse_instant(message["created_at"]).astimezone(timezone.utc)
+    return message | {"created_at": utc.strftime("%Y-%m-%dT%H:%M:%S.") + f"{utc.microsecond // 1000:03d}Z"}
+
+
+def metadata_with(extra: Callable[[dict[str, Any]], dict[str, Any]]) -> Callable[[Message, Chat], Message]:
+    return lambda message, chat: message | {"metadata": message["metadata"] | extra(message["metadata"])}
+
+
+# Each keeps the dataset's message otherwise: (message, its chat) -> the message as stored.
+STORED: dict[str, Callable[[Message, Chat], Message]] = {
+    "offset-plus-0200": plus_0200,
+    "millis": millis,
+    "extra-fields": lambda message, chat: message | {"chat_id": chat.id, "edited": False},
+    "org-extra-fields": lambda message, chat: message | {"edited": False, "attachments": []},
+    "org-metadata-extra-fields": metadata_with(lambda metadata: {"prompt_tokens": 0, "cached": False}),
+    "org-response-time-float": metadata_with(lambda metadata: {"response_time": float(metadata["response_time"])}),
+}
+
+
+def stored_as(alternative: Callable[[Message, Chat], Message]) -> Step:
+    def stored(self: Store, keep: Step, message: Message, chat: Chat) -> Message:
+        return alternative(keep(message, chat), chat)
+
+    return stored
+
+
+for name, alternative in STORED.items():
+    patch(name, wraps=Store.stored)(stored_as(alternative))
+
+patch("tiebreak-insertion", replaces=Store.tie_break)(returns("m.seq"))
+
+
+@patch("extra-fields", wraps=TenantKey.envelope)
+def next_offset(self: TenantKey, envelope: Step, window: Window, total: int, messages: list[Message]) -> dict[str, Any]:
+    body = envelope(window, total, messages)
+    return body | {"next_offset": window.offset + len(messages) if body["has_more"] else None}
