@@ -1,4 +1,4 @@
-"""The Schemathesis layer: the spec drives generated GETs; every answer is held to the same invariants.
+"""The Schemathesis layer: the spec drives generated GETs; every answer is held to the same rules.
 
 Loaded eagerly at import (the target is known only at run time, so the URL and keys are given per call).
 Requests go through the suite's Client (GET only, timeout, budget, rate limit); Schemathesis validates
@@ -23,6 +23,7 @@ from schemathesis.generation import GenerationMode
 from conformance import strict_json
 from conformance.client import Client, Exchange, TargetError
 from conformance.profiles import Profile
+from conformance.rules import access, chats, findings, http, ids_of, params
 from conformance.target import Target
 
 BUILTIN_CHECKS = [
@@ -33,13 +34,7 @@ BUILTIN_CHECKS = [
     schemathesis.checks.negative_data_rejection,
 ]
 
-# Which requirement a Schemathesis failure breaks: built-in checks by code in the profile (Profile.schemathesis);
-# ST108 (schema) and ST109 (not JSON) by the body's status and depth (Profile.bodies); ST201 by parameter, here.
-BODY_CODES = ("ST108", "ST109")
-NEGATIVE_PARAMETER_REQUIREMENTS = {  # ST201: a schema-violating request was answered 200
-    "limit": "PARAM-LIMIT-INVALID-400", "offset": "PARAM-OFFSET-INVALID-400", "order": "PARAM-ORDER-INVALID-400",
-    "chat_id": "CHAT-MALFORMED-ID", "chatID": "ORG-CHAT-ID-INVALID-400",
-}
+HUGE_OFFSET = 2**31 - 1
 REQUIREMENT_PREFIX = re.compile(r"^([A-Z][A-Z0-9]*(?:-[A-Z0-9]+)+): ")
 
 
@@ -123,6 +118,42 @@ def _allowed_acceptances(context: Any, failure: Any, case: Any, response: Any) -
     return True
 
 
+def known_chats(target: Target) -> list[tuple[str, Any]]:
+    """(role, chat id) pairs the generated cases are sent to; the first is the coverage phase's chat."""
+    roles = [("populated", target.chat_id), ("empty", target.empty_chat_id), ("foreign", target.foreign_chat_id)]
+    if target.dataset is not None:
+        roles += [(r, chat) for r, chat in target.dataset.roles.items() if r not in ("populated", "empty", "foreign")]
+    return [(role, chat) for role, chat in roles if chat is not None]
+
+
+# The rules every generated answer is held to in every profile (Schemathesis's checks and expected_status).
+COMMON_RULES = (http.answered, http.no_server_error, http.status_documented, http.json_content_type,
+                access.missing_key_401, chats.unknown_is_404, chats.malformed_id_refused)
+
+
+def expected_status(ctx: Any, response: Any, case: Any) -> None:
+    """Who may see what: no key → 401; another tenant's chat → its refusal; no chat → 404; our chat → 200."""
+    sent = SENT.get()
+    pick, status, profile = sent.pick, response.status_code, sent.target.profile
+    if pick.chat_role == "drawn" or case.meta.generation.mode.value == "negative":
+        if pick.key_name == "none":
+            access.missing_key_401[profile](status, "a request without a key", allowed=(400, 401))
+        return
+    ours = pick.chat_role not in ("foreign", "unknown")
+    if pick.key_name == "none":
+        access.missing_key_401[profile](status, f"no {sent.target.auth_header} header")
+    elif pick.key_name == "foreign" and ours or pick.key_name == "primary" and pick.chat_role == "foreign":
+        access.foreign_refused[profile](status, profile.foreign_status, "a chat of another tenant")
+    elif pick.chat_role == "unknown":
+        dataset = sent.target.dataset
+        if not (dataset and any(c.id == pick.chat_id for c in dataset.chats)):
+            chats.unknown_is_404[profile](status, "a chat id that names no chat", profile.unknown_chat_statuses(pick.chat_id))
+    elif params.valid_accepted.id_in(profile):
+        # An offset beyond 32 bits may be refused (IMPL-HUGE-OFFSET).
+        huge = int(str(case.query.get("offset", 0))) > HUGE_OFFSET
+        params.valid_accepted(status, "valid parameters for the caller's own chat", (200, 400) if huge else (200,))
+
+
 def choose(case: Any, target: Target, roles: Sequence[tuple[str, Any]]) -> Pick:
     """A pure function of the case, so that runs repeat: which chat and key to send it with."""
     drawn = case.path_parameters.get(target.profile.chat_id_parameter)
@@ -143,13 +174,13 @@ def choose(case: Any, target: Target, roles: Sequence[tuple[str, Any]]) -> Pick:
 _TRIPPED: dict[str, TargetError] = {}
 
 
-def run_case(case: Any, target: Target, client: Client, roles: Sequence[tuple[str, Any]],
-             checks: Sequence[Callable[..., None]]) -> None:
+def run_case(case: Any, target: Target, client: Client, checks: Sequence[Callable[..., None]]) -> None:
+    """Send one generated case (GET only) and hold its answer to Schemathesis's checks, expected_status and `checks`."""
     assert case.method == "GET", "the suite sends GET requests only"
     label = f"{target.profile.name} {case.operation.label}"
     if label in _TRIPPED:
         raise _TRIPPED[label]
-    pick = choose(case, target, roles)
+    pick = choose(case, target, known_chats(target))
     if pick.chat_role != "drawn":
         case.path_parameters[target.profile.chat_id_parameter] = pick.chat_id
     key = {"primary": target.api_key, "foreign": target.foreign_api_key, "none": None}[pick.key_name]
@@ -163,7 +194,7 @@ def run_case(case: Any, target: Target, client: Client, roles: Sequence[tuple[st
     _refuse_unreadable_json(exchange, target.profile)
     token = SENT.set(Sent(pick, exchange, target))
     try:
-        case.validate_response(_as_schemathesis(exchange), checks=[*BUILTIN_CHECKS, *checks],
+        case.validate_response(_as_schemathesis(exchange), checks=[*BUILTIN_CHECKS, expected_status, *checks],
                                headers=headers, transport_kwargs=kwargs)
     except FailureGroup as group:
         ids: set[str] = set()
@@ -184,10 +215,14 @@ def _refuse_unreadable_json(exchange: Exchange, profile: Profile) -> None:
     try:
         strict_json.loads(exchange.body)
     except strict_json.TooDeep as exc:
-        req = profile.bodies[("ok" if exchange.status == 200 else "error", "envelope")]
+        req = findings.body_rule(_outcome(exchange), 0, profile.item_depth, profile.name)
         raise GeneratedCaseFailed([req], f"{req}: the body is not JSON ({exc})\n{exchange.excerpt()}") from None
     except strict_json.JSONError:
         pass  # Schemathesis and the rules say what is wrong with it
+
+
+def _outcome(exchange: Exchange) -> str:
+    return "ok" if exchange.status == 200 else "error"
 
 
 def _plain(headers: Any) -> dict[str, str]:
@@ -195,24 +230,18 @@ def _plain(headers: Any) -> dict[str, str]:
 
 
 def requirements_of(failure: Any, exchange: Exchange, profile: Profile, query: dict[str, Any]) -> list[str]:
+    """The requirement ids a Schemathesis failure breaks in `profile` (findings.py holds the table)."""
     code = getattr(failure, "code", "")
-    if code == "ST901":
+    if code == "ST901":  # one of our own checks: the Violation's message starts with its id
         match = REQUIREMENT_PREFIX.match(str(getattr(failure, "message", "")))
         return [match.group(1)] if match else []
-    if code in profile.schemathesis:
-        return [profile.schemathesis[code]]
-    if code in BODY_CODES:
-        outcome = "ok" if exchange.status == 200 else "error"
-        path = list(getattr(failure, "instance_path", []) or [])
-        return [profile.bodies[(outcome, "item" if len(path) >= profile.item_depth else "envelope")]]
-    if code == "ST201":
-        if str(query.get("limit")) == "0":
-            return ["PARAM-LIMIT-ZERO"]
-        message = str(getattr(failure, "message", ""))
-        found = [req for param, req in NEGATIVE_PARAMETER_REQUIREMENTS.items() if f"`{param}`" in message]
-        if "PARAM-LIMIT-INVALID-400" in found and "maximum" in message:
-            found = ["PARAM-LIMIT-ABOVE-MAX-400"]
-        return found[:1]
+    if code in findings.BUILTIN:
+        return ids_of([findings.BUILTIN[code]], profile)
+    if code in findings.BODY_CODES:
+        depth = len(list(getattr(failure, "instance_path", []) or []))
+        return [findings.body_rule(_outcome(exchange), depth, profile.item_depth, profile.name)]
+    if code == findings.NEGATIVE:
+        return ids_of(findings.negative_rules(query, str(getattr(failure, "message", ""))), profile)
     return []
 
 

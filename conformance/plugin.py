@@ -12,13 +12,13 @@ from typing import Any
 import pytest
 
 from conformance import fuzzing, options, verdicts
-from conformance.catalogue import requirements
 from conformance.client import BudgetExhausted, Client, Limits, TargetError, Unreachable
 from conformance.dataset import Dataset, DatasetError, load_dataset
 from conformance.embedded import start_reference
 from conformance.masking import REDACTOR, Secret
 from conformance.profiles import BY_NAME
 from conformance.report import append_step_summary, report_data, write_reports
+from conformance.rules import ids_of
 from conformance.settings import Settings, check_dataset_key, resolve
 from conformance.results import CHECKS, FAILED, REASON, STOPPED, UNATTRIBUTED, Results
 from conformance.target import Target
@@ -216,7 +216,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line("markers", "requirement(*ids): requirement ids (conformance/requirements.yaml) this check proves")
+    config.addinivalue_line("markers", "rules(*rules): the rules (conformance/rules/) this check applies")
+    config.addinivalue_line("markers", "requirement(*ids): requirement ids this check proves (set from its rules)")
     if not runs_the_suite(config):
         return  # dormant: another pytest run (the project's own tests, say) that loads the plugin
     # Hypothesis writes caches into the current directory: keep them out of the user's tree.
@@ -346,14 +347,34 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Any:
     return report
 
 
+# Arguments a check takes from the run's profile, one test per value: argument → Profile attribute.
+PROFILE_VALUES = {"unknown_chat_id": "unknown_chats", "malformed_chat_id": "malformed_chat_ids"}
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    run = _active(metafunc.config)
+    for argument, attribute in PROFILE_VALUES.items():
+        if run is not None and argument in metafunc.fixturenames:
+            metafunc.parametrize(argument, getattr(run.profile, attribute), ids=repr)
+
+
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """A check's requirements are the ids its rules have in the run's profile; a check none of whose rules the
+    profile has is not this profile's (a shared check of rules another variant alone has)."""
     run = _active(config)
     if run is None or run.target is None:
         return
-    known = requirements()
+    kept, dropped = [], []
     for item in items:
-        for mark in item.iter_markers("requirement"):
-            for req_id in mark.args:
-                if req_id not in known:
-                    raise pytest.UsageError(f"{item.nodeid}: requirement {req_id!r} is not in the catalogue")
+        rules = [r for mark in item.iter_markers("rules") for r in mark.args]
+        ids = ids_of(rules, run.profile)
+        if rules and not ids:
+            dropped.append(item)
+            continue
+        if ids:
+            item.add_marker(pytest.mark.requirement(*ids))
+        kept.append(item)
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = kept

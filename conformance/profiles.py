@@ -7,7 +7,6 @@ package (not the working directory) because the package is also installed as a w
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Union
@@ -26,14 +25,18 @@ class Profile:
     auth_header: str  # the header that carries the key, unless --auth-header says otherwise
     chat_id_parameter: str  # the path parameter's name in the spec
     integer_chat_ids: bool  # chat ids are integers (else canonical UUID strings)
-    no_such_chat: ChatId  # what the preflight asks for when no chat id is known
+    unknown_chats: tuple[ChatId, ...]  # well-formed chat ids that name no chat; the first is the preflight's
+    malformed_chat_ids: tuple[str, ...]  # path values that are no chat id of this variant
+    malformed_statuses: tuple[int, ...]  # what those may be answered
     messages_name_their_chat: bool  # each message carries its chat's id (chat_id)
     rejections: tuple[str, ...]  # the statuses a request the spec forbids may be answered with
-    answers: str  # the requirement "every request is answered"
-    schemathesis: Mapping[str, str]  # a Schemathesis failure code → the requirement it breaks
-    bodies: Mapping[tuple[str, str], str]  # (ok | error, envelope | item) → the requirement a body's shape breaks
+    foreign_status: int  # what a chat of another tenant (organisation) is answered
     item_depth: int  # how deep in a 200 body's schema path one message begins
     empty_acceptances_allowed: bool  # limit=0 or an empty value answered 200 is an accepted reading
+
+    @property
+    def no_such_chat(self) -> ChatId:
+        return self.unknown_chats[0]
 
     @property
     def spec_path(self) -> Path:
@@ -53,6 +56,12 @@ class Profile:
         except ValueError:
             raise ValueError(f"the {self.name} profile's chat ids are integers, got {text!r}") from None
 
+    def unknown_chat_statuses(self, chat_id: Any) -> tuple[int, ...]:
+        """What a chat id that names no chat may be answered: 404, or 400 too for a negative integer id that no chat
+        can have (IMPL-ORG-NEGATIVE-ID)."""
+        negative = self.integer_chat_ids and isinstance(chat_id, int) and chat_id < 0
+        return (400, 404) if negative else (404,)
+
     def chat_id_problem(self, value: Any) -> str | None:
         """Why `value` cannot be a chat id of a dataset of this profile; None when it can."""
         if self.integer_chat_ids:
@@ -65,37 +74,20 @@ class Profile:
         return f"{value!r} is not a UUID in canonical lower-case 8-4-4-4-12 form"
 
 
-def _same_for_both(code_to_pair: Mapping[str, tuple[str, str]], index: int) -> dict[str, str]:
-    return {code: pair[index] for code, pair in code_to_pair.items()}
-
-
-# Built-in Schemathesis checks whose failure breaks the same rule in both variants, under each one's id.
-_SCHEMATHESIS = {
-    "ST101": ("HTTP-NO-5XX", "ORG-NO-5XX"),
-    "ST102": ("HTTP-NO-5XX", "ORG-NO-5XX"),
-    "ST103": ("HTTP-STATUS-DOCUMENTED", "ORG-STATUS-DOCUMENTED"),
-    "ST104": ("HTTP-CONTENT-TYPE-JSON", "ORG-HTTP-CONTENT-TYPE-JSON"),
-    "ST105": ("HTTP-CONTENT-TYPE-JSON", "ORG-HTTP-CONTENT-TYPE-JSON"),
-    "ST106": ("HTTP-CONTENT-TYPE-JSON", "ORG-HTTP-CONTENT-TYPE-JSON"),
-}
-
 TENANT_KEY = Profile(
     name="tenant-key", checks="tenant_key", spec_file="tenant-key.yaml", dataset_file="dataset.json",
     auth_header="X-API-Key", chat_id_parameter="chat_id", integer_chat_ids=False,
-    no_such_chat="00000000-0000-4000-8000-000000000000", messages_name_their_chat=False,
-    rejections=("400", "401", "404"), answers="HTTP-ANSWERS", schemathesis=_same_for_both(_SCHEMATHESIS, 0),
-    bodies={("ok", "envelope"): "ENV-SHAPE", ("ok", "item"): "MSG-SHAPE",
-            ("error", "envelope"): "HTTP-ERROR-JSON", ("error", "item"): "HTTP-ERROR-JSON"},
-    item_depth=2, empty_acceptances_allowed=True,
+    unknown_chats=("00000000-0000-4000-8000-000000000000", "7d444840-9dc0-41fb-8c9b-6e2a5f0d3c11"),
+    malformed_chat_ids=("not-a-uuid", "12345", "zzzzzzzz-zzzz-zzzz-zzzz-zzzzzzzzzzzz", "' OR '1'='1"),
+    malformed_statuses=(400, 404), messages_name_their_chat=False,
+    rejections=("400", "401", "404"), foreign_status=404, item_depth=2, empty_acceptances_allowed=True,
 )
 ORG_TOKEN = Profile(
     name="org-token", checks="org_token", spec_file="org-token.yaml", dataset_file="org-dataset.json",
     auth_header="Authorization", chat_id_parameter="chatID", integer_chat_ids=True,
-    no_such_chat=0, messages_name_their_chat=True,
-    rejections=("400", "401", "403", "404"), answers="ORG-HTTP-ANSWERS", schemathesis=_same_for_both(_SCHEMATHESIS, 1),
-    bodies={("ok", "envelope"): "ORG-BODY-ARRAY", ("ok", "item"): "ORG-MSG-SHAPE",
-            ("error", "envelope"): "ORG-ERROR-BODY", ("error", "item"): "ORG-ERROR-BODY"},
-    item_depth=1, empty_acceptances_allowed=False,
+    unknown_chats=(987654321, 0), malformed_chat_ids=("abc", "1.5", "12abc", "1e3"), malformed_statuses=(400,),
+    messages_name_their_chat=True,
+    rejections=("400", "401", "403", "404"), foreign_status=403, item_depth=1, empty_acceptances_allowed=False,
 )
 
 BY_NAME: dict[str, Profile] = {p.name: p for p in (TENANT_KEY, ORG_TOKEN)}

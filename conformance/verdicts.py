@@ -10,6 +10,7 @@ from conformance.catalogue import requirements
 from conformance.client import BudgetExhausted, TargetError
 from conformance.fuzzing import GeneratedCaseFailed
 from conformance.profiles import Profile
+from conformance.rules import http
 from conformance.violations import Violation
 
 if sys.version_info < (3, 11):
@@ -55,7 +56,8 @@ def explain(exc: BaseException, profile: Profile) -> Explanation:
     if isinstance(exc, BudgetExhausted):
         return Explanation([], f"not run: {exc}", stopped=str(exc))  # the suite's limit, not the target's fault
     if isinstance(exc, TargetError):
-        return Explanation([profile.answers], f"{headline(profile.answers)}\n  what broke: {exc}")
+        answers = http.answered[profile].id
+        return Explanation([answers], f"{headline(answers)}\n  what broke: {exc}")
     # A fault of the suite itself, or a check that could not finish: blamed on no requirement of the target.
     where = traceback.extract_tb(exc.__traceback__)[-1] if exc.__traceback__ else None
     location = f" (at {where.filename}:{where.lineno})" if where else ""

@@ -12,8 +12,8 @@ from openapi_spec_validator import validate
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
-from conformance.invariants import has_more_is_consistent, page_length_is_right
 from conformance.profiles import PROFILES, spec_path
+from conformance.rules import pagination
 from conformance.spec import load_spec
 from conformance.violations import Violation
 
@@ -127,22 +127,22 @@ def test_example_matches_its_schema(profile, schema_path, value):
 @pytest.mark.parametrize("page", ok_page_examples())
 def test_200_example_obeys_the_paging_rules(page):
     page_len = len(page["messages"])
-    has_more_is_consistent(page["offset"], page_len, page["total"], page["has_more"])
-    page_length_is_right(page["limit"], page["offset"], page["total"], page_len)
+    pagination.has_more(page["offset"], page_len, page["total"], page["has_more"])
+    pagination.length(page["limit"], page["offset"], page["total"], page_len)
 
 
 def test_docs_example_breaks_has_more_rule():
     # The erratum is real: the docs' own example fails the rule the suite enforces.
     d = DOCS_EXAMPLE
     with pytest.raises(Violation) as caught:
-        has_more_is_consistent(d["offset"], d["page_len"], d["total"], d["has_more"])
+        pagination.has_more(d["offset"], d["page_len"], d["total"], d["has_more"])
     assert caught.value.requirement == "PAGE-HAS-MORE"
 
 
 def test_docs_example_breaks_page_length_rule():
     d = DOCS_EXAMPLE
     with pytest.raises(Violation) as caught:
-        page_length_is_right(d["limit"], d["offset"], d["total"], d["page_len"])
+        pagination.length(d["limit"], d["offset"], d["total"], d["page_len"])
     assert caught.value.requirement == "PAGE-LENGTH"
 
 

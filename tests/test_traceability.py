@@ -1,13 +1,18 @@
-"""Traceability: every requirement is checked by a marked test and killed by a mutant; every name used exists.
+"""Traceability: every requirement is checked by a check that applies its rule and killed by a mutant; every
+name used exists; no requirement id is written outside the rules.
 
-The check modules are read with `ast`, not imported: importing them would load Schemathesis schemas, and a marker
-argument that only a running interpreter could work out is itself a finding (reports are built from the markers).
+A check names the rules it applies (`@checks(rule, ...)`, a `rules` mark); the plugin turns them into the
+requirement ids of the run's profile. The check modules are imported here and their marks read as pytest would
+apply them: marks of the function, of its class and module (`pytestmark`), and of each `pytest.param`.
 """
 
 from __future__ import annotations
 
-import ast
 import functools
+import importlib
+import itertools
+import re
+import types
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -19,121 +24,135 @@ import yaml
 
 from conformance.catalogue import Requirement, raw_catalogue, requirements
 from conformance.profiles import PROFILES, profile as profile_named
+from conformance.rules import REGISTRY, Rule, http, ids_of, pagination
 
 REPO = Path(__file__).resolve().parent.parent
 CONFORMANCE = REPO / "conformance"
 REFERENCE = REPO / "reference"
+RULES_DIR = CONFORMANCE / "rules"
+COMMON = "common"  # checks every profile runs: each keeps the checks whose rules the run's profile has
+PARAMETER_SET = type(pytest.param(None))
 
 
-# ------------------------------------------------------------------ reading markers statically
+# ------------------------------------------------------------------ reading the checks' rules
 
 @dataclass(frozen=True)
-class Marker:
-    """One `pytest.mark.requirement(...)` call: where it is and the ids it names."""
+class Check:
+    """One test a check module yields (one per pytest.param that carries rules): where it is, the rules it applies."""
 
-    where: str  # path:line
-    ids: tuple[str, ...]
+    where: str  # conformance/<folder>/<module>.py::<test>[<param>]
+    folder: str  # the folder under conformance/: a profile's checks folder, or common
+    rules: tuple[Any, ...]  # every argument of its `rules` marks (each should be a registered Rule)
 
+    def profiles(self) -> list[str]:
+        return [p for p in PROFILES if self.folder in (COMMON, profile_named(p).checks)]
 
-class MarkerFinder(ast.NodeVisitor):
-    """Collects requirement markers of one module, resolving arguments against its module-level constants."""
-
-    def __init__(self, where: str, tree: ast.Module) -> None:
-        self.where = where
-        self.markers: list[Marker] = []
-        self.problems: list[str] = []
-        self.constants = self._constants(tree)
-
-    @staticmethod
-    def _constants(tree: ast.Module) -> dict[str, ast.expr]:
-        found: dict[str, ast.expr] = {}
-        for node in tree.body:
-            if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
-                found[node.targets[0].id] = node.value
-            elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) and node.value is not None:
-                found[node.target.id] = node.value
-        # A name assigned twice at module level has no single static value.
-        assigned = Counter(t.id for n in tree.body if isinstance(n, ast.Assign) for t in n.targets if isinstance(t, ast.Name))
-        return {name: value for name, value in found.items() if assigned[name] <= 1}
-
-    def _resolve(self, node: ast.expr, seen: frozenset[str] = frozenset()) -> tuple[str, ...]:
-        if isinstance(node, ast.Constant) and isinstance(node.value, str):
-            return (node.value,)
-        if isinstance(node, ast.Name) and node.id in self.constants and node.id not in seen:
-            return self._resolve(self.constants[node.id], seen | {node.id})
-        if isinstance(node, (ast.Tuple, ast.List)):
-            return tuple(i for element in node.elts for i in self._resolve(element, seen))
-        if isinstance(node, ast.Starred):
-            return self._resolve(node.value, seen)
-        raise ValueError(node)
-
-    def visit_Call(self, node: ast.Call) -> None:
-        if is_requirement_mark(node.func):
-            where = f"{self.where}:{node.lineno}"
-            if node.keywords:
-                self.problems.append(f"{where}: requirement marker with keyword arguments ({ast.unparse(node)})")
-            ids: list[str] = []
-            unresolved = []
-            for arg in node.args:
-                try:
-                    ids += self._resolve(arg)
-                except ValueError:
-                    unresolved.append(arg)
-            for arg in unresolved:
-                self.problems.append(f"{where}: marker argument `{ast.unparse(arg)}` cannot be resolved statically; "
-                                     f"use string literals or a module-level tuple of them")
-            if not unresolved:
-                if not ids:
-                    self.problems.append(f"{where}: requirement marker names no requirement")
-                self.markers.append(Marker(where, tuple(ids)))
-        self.generic_visit(node)
-
-    def visit_Attribute(self, node: ast.Attribute) -> None:
-        # `pytest.mark.requirement` used without a call marks nothing and would go unnoticed.
-        if is_requirement_mark(node) and not isinstance(getattr(node, "parent", None), ast.Call):
-            self.problems.append(f"{self.where}:{node.lineno}: pytest.mark.requirement used without arguments")
-        self.generic_visit(node)
+    def ids(self, profile: str) -> list[str]:
+        return ids_of([r for r in self.rules if isinstance(r, Rule)], profile)
 
 
-def is_requirement_mark(node: ast.expr) -> bool:
-    """pytest.mark.requirement or mark.requirement (after `from pytest import mark`)."""
-    if not (isinstance(node, ast.Attribute) and node.attr == "requirement"):
-        return False
-    owner = node.value
-    return (isinstance(owner, ast.Attribute) and owner.attr == "mark" and isinstance(owner.value, ast.Name)
-            and owner.value.id == "pytest") or (isinstance(owner, ast.Name) and owner.id == "mark")
+def marks_of(obj: Any) -> list[Any]:
+    """The marks pytest applies from obj's `pytestmark` (a mark, a decorator or a list of either)."""
+    found = getattr(obj, "pytestmark", [])
+    return [getattr(m, "mark", m) for m in (found if isinstance(found, list) else [found])]
 
 
-def markers_in_source(source: str, where: str) -> tuple[list[Marker], list[str]]:
-    tree = ast.parse(source, filename=where)
-    for node in ast.walk(tree):
-        for child in ast.iter_child_nodes(node):
-            child.parent = node  # type: ignore[attr-defined]
-    finder = MarkerFinder(where, tree)
-    finder.visit(tree)
-    return finder.markers, finder.problems
+def rules_in(marks: Iterable[Any]) -> tuple[Any, ...]:
+    return tuple(arg for mark in marks if mark.name == "rules" for arg in mark.args)
+
+
+def mark_problems(where: str, marks: Iterable[Any]) -> list[str]:
+    problems = []
+    for mark in marks:
+        if mark.name == "requirement":
+            problems.append(f"{where}: pytest.mark.requirement{mark.args!r}; a check names its rules (@checks), "
+                            f"the plugin sets the requirement ids")
+        elif mark.name == "rules":
+            if not mark.args or mark.kwargs:
+                problems.append(f"{where}: a rules mark must name rules, and only by position ({mark.args!r}, "
+                                f"{mark.kwargs!r})")
+            problems += [f"{where}: {arg!r} is not a rule of conformance/rules/" for arg in mark.args
+                         if not (isinstance(arg, Rule) and any(arg in REGISTRY[i] for i in arg.ids.values()))]
+    return problems
+
+
+def parameter_sets(marks: Iterable[Any]) -> list[list[tuple[str, tuple[Any, ...]]]]:
+    """For each parametrize mark whose parameters carry marks: (id, marks) of each of its parameters."""
+    found = []
+    for mark in marks:
+        if mark.name != "parametrize":
+            continue
+        values = mark.args[1] if len(mark.args) > 1 else mark.kwargs.get("argvalues", [])
+        params = [(v.id or str(index), tuple(getattr(m, "mark", m) for m in v.marks)) if isinstance(v, PARAMETER_SET)
+                  else (str(index), ()) for index, v in enumerate(values)]
+        if any(param_marks for _, param_marks in params):
+            found.append(params)
+    return found
+
+
+def checks_of(where: str, folder: str, marks: list[Any]) -> tuple[list[Check], list[str]]:
+    """The tests one test function yields: one, or one per combination of parameters that carry marks."""
+    combinations = list(itertools.product(*parameter_sets(marks))) or [()]
+    checks, problems = [], mark_problems(where, marks)
+    for combination in combinations:
+        param_marks = [m for _, found in combination for m in found]
+        label = f"{where}[{'-'.join(i for i, _ in combination)}]" if combination else where
+        checks.append(Check(label, folder, rules_in(marks) + rules_in(param_marks)))
+        problems += mark_problems(label, param_marks)
+    return checks, problems
+
+
+def checks_in_module(module: types.ModuleType, where: str, folder: str) -> tuple[list[Check], list[str]]:
+    """Every test of a module (functions `test*`, methods `test*` of classes `Test*`), with the rules it applies."""
+    checks, problems = [], []
+    for name, obj in vars(module).items():
+        if name.startswith("test") and isinstance(obj, types.FunctionType):
+            found = checks_of(f"{where}::{name}", folder, marks_of(module) + marks_of(obj))
+        elif name.startswith("Test") and isinstance(obj, type):
+            found = ([], [])
+            for method_name, method in vars(obj).items():
+                if method_name.startswith("test") and isinstance(method, types.FunctionType):
+                    more = checks_of(f"{where}::{name}::{method_name}", folder,
+                                     marks_of(module) + marks_of(obj) + marks_of(method))
+                    found = (found[0] + more[0], found[1] + more[1])
+        else:
+            continue
+        checks += found[0]
+        problems += found[1]
+    return checks, problems
+
+
+def check_modules() -> list[Path]:
+    """conformance/<folder>/test_*.py for each profile's checks folder and common/."""
+    folders = [profile_named(p).checks for p in PROFILES] + [COMMON]
+    return sorted(path for folder in folders for path in (CONFORMANCE / folder).glob("test_*.py"))
 
 
 @functools.cache
-def all_markers() -> tuple[dict[Path, list[Marker]], tuple[str, ...]]:
-    """Every requirement marker under conformance/, by directory, and every marker that could not be read."""
-    by_dir: dict[Path, list[Marker]] = {}
+def all_checks() -> tuple[tuple[Check, ...], tuple[str, ...]]:
+    """Every check of every check module, and what could not be read (a module that fails to import, a bad mark)."""
+    checks: list[Check] = []
     problems: list[str] = []
-    for path in sorted(CONFORMANCE.rglob("*.py")):
-        found, trouble = markers_in_source(path.read_text(encoding="utf-8"), str(path.relative_to(REPO)))
-        by_dir.setdefault(path.parent, []).extend(found)
+    for path in check_modules():
+        where = str(path.relative_to(REPO))
+        try:
+            module = importlib.import_module(".".join(path.relative_to(REPO).with_suffix("").parts))
+        except Exception as exc:  # noqa: BLE001 - a module that cannot be imported is a finding, reported below
+            problems.append(f"{where}: cannot be imported ({type(exc).__name__}: {exc})")
+            continue
+        found, trouble = checks_in_module(module, where, path.parent.name)
+        checks += found
         problems += trouble
-    return by_dir, tuple(problems)
+    return tuple(checks), tuple(problems)
 
 
-def profile_markers(profile: str) -> list[Marker]:
-    by_dir, _ = all_markers()
-    directory = CONFORMANCE / profile_named(profile).checks
-    return [m for d, found in by_dir.items() if d == directory or directory in d.parents for m in found]
+def profile_checks(profile: str) -> list[Check]:
+    return [c for c in all_checks()[0] if profile in c.profiles()]
 
 
-def named_ids(markers: Iterable[Marker]) -> set[str]:
-    return {i for m in markers for i in m.ids}
+def named_ids(profile: str) -> set[str]:
+    """The requirement ids the checks of `profile` prove in it."""
+    return {i for c in profile_checks(profile) for i in c.ids(profile)}
 
 
 def headlines(ids: Iterable[str]) -> str:
@@ -156,84 +175,135 @@ def of_profile(profile: str) -> list[Requirement]:
     return [r for r in requirements().values() if r.profile == profile]
 
 
-# ------------------------------------------------------------------ the marker reader itself
+
+# ------------------------------------------------------------------ the check reader itself
 
 SAMPLE = '''
 import pytest
-from pytest import mark
-RULES = ("A-ONE", "A-TWO")
-MORE: tuple[str, ...] = (*RULES, "A-THREE")
-ONE = "A-FOUR"
+from conformance.rules import access, checks, http, pagination, params
 
-@pytest.mark.requirement("A-FIVE", ONE)
-def test_a(): ...
+pytestmark = [pytest.mark.usefixtures("own_chat"), checks(http.no_server_error)]
+WALK = (pagination.has_more, pagination.length)
 
-@pytest.mark.requirement(*MORE)
-@pytest.mark.parametrize("x", [1])
-def test_b(x): ...
 
-@mark.requirement(*RULES)
+@checks(*WALK)
+@pytest.mark.parametrize("size", [1, 2])
+def test_a(size): ...
+
+
+@pytest.mark.parametrize("rule, value", [
+    pytest.param(params.limit_invalid_refused, "-1", marks=checks(params.limit_invalid_refused), id="limit"),
+    pytest.param(params.order_invalid_refused, "up", marks=[checks(params.order_invalid_refused)]),
+    (params.valid_accepted, "1"),
+])
+def test_b(rule, value): ...
+
+
 def test_c(): ...
 
-@pytest.mark.requirement(*rules_from_somewhere())
-def test_d(): ...
 
-@pytest.mark.requirement(f"A-{ONE}")
-def test_e(): ...
+class TestD:
+    pytestmark = checks(access.missing_key_401)
 
-pytestmark = pytest.mark.requirement
+    @checks(access.invalid_key_401)
+    def test_e(self): ...
+
+    def helper(self): ...
+
+
+@checks("AUTH-MISSING-401")
+def test_f(): ...
+
+
+@pytest.mark.requirement("AUTH-MISSING-401")
+def test_g(): ...
+
+
+@pytest.mark.rules()
+def test_h(): ...
+
+
+def helper(): ...
 '''
 
 
-def test_the_marker_reader_resolves_literals_and_module_constants_and_reports_the_rest():
-    markers, problems = markers_in_source(SAMPLE, "sample.py")
-    assert [m.ids for m in markers] == [("A-FIVE", "A-FOUR"), ("A-ONE", "A-TWO", "A-THREE"), ("A-ONE", "A-TWO")]
+def sample_checks() -> tuple[dict[str, set[str]], list[str]]:
+    module = types.ModuleType("sample")
+    exec(compile(SAMPLE, "sample.py", "exec"), module.__dict__)  # noqa: S102 - our own source above
+    checks, problems = checks_in_module(module, "sample.py", "tenant_key")
+    return {c.where: {getattr(r, "name", r) for r in c.rules} for c in checks}, problems
+
+
+def test_the_check_reader_reads_rules_of_modules_classes_functions_and_parameters():
+    found, _ = sample_checks()
+    assert found == {
+        "sample.py::test_a": {"no_server_error", "has_more", "length"},
+        "sample.py::test_b[limit]": {"no_server_error", "limit_invalid_refused"},
+        "sample.py::test_b[1]": {"no_server_error", "order_invalid_refused"},
+        "sample.py::test_b[2]": {"no_server_error"},
+        "sample.py::test_c": {"no_server_error"},
+        "sample.py::TestD::test_e": {"no_server_error", "missing_key_401", "invalid_key_401"},
+        "sample.py::test_f": {"no_server_error", "AUTH-MISSING-401"},
+        "sample.py::test_g": {"no_server_error"},
+        "sample.py::test_h": {"no_server_error"},
+    }
+
+
+def test_the_check_reader_reports_ids_written_as_strings_the_requirement_mark_and_empty_rules_marks():
+    _, problems = sample_checks()
     assert len(problems) == 3, problems
-    assert "sample.py:18: marker argument `*rules_from_somewhere()` cannot be resolved statically" in problems[0]
-    assert "sample.py:21" in problems[1] and "f'A-{ONE}'" in problems[1]
-    assert "sample.py:24" in problems[2] and "without arguments" in problems[2]
+    assert problems[0].startswith("sample.py::test_f: 'AUTH-MISSING-401' is not a rule")
+    assert problems[1].startswith("sample.py::test_g: pytest.mark.requirement")
+    assert problems[2].startswith("sample.py::test_h: a rules mark must name rules")
 
 
-def test_a_constant_assigned_twice_is_not_resolved():
-    source = 'import pytest\nR = ("X-A",)\nR = ("X-B",)\n@pytest.mark.requirement(*R)\ndef test_x(): ...\n'
-    markers, problems = markers_in_source(source, "twice.py")
-    assert not markers and len(problems) == 1 and "`*R`" in problems[0]
+def test_a_check_names_the_ids_its_rules_have_in_each_profile_of_its_folder():
+    rules = (pagination.has_more, http.no_server_error)
+    common = Check("x", COMMON, rules)
+    assert common.profiles() == list(PROFILES)
+    assert common.ids("tenant-key") == ["PAGE-HAS-MORE", "HTTP-NO-5XX"]
+    assert common.ids("org-token") == ["ORG-NO-5XX"]
+    assert Check("x", profile_named("org-token").checks, rules).profiles() == ["org-token"]
 
 
-# ------------------------------------------------------------------ (a) markers name catalogue requirements
+# ------------------------------------------------------------------ (a) checks name rules of the registry
 
-def test_every_marker_argument_resolves_statically():
-    _, problems = all_markers()
-    assert not problems, "requirement markers the suite cannot read statically:\n" + "\n".join(problems)
-
-
-@pytest.mark.parametrize("profile", PROFILES)
-def test_each_profile_has_marked_checks(profile):
-    assert profile_markers(profile), f"no @pytest.mark.requirement found under conformance/{profile_named(profile).checks}/"
-
-
-def test_every_marked_id_is_in_the_catalogue():
-    by_dir, _ = all_markers()
-    unknown = [f"{m.where}: {i}" for found in by_dir.values() for m in found for i in m.ids if i not in requirements()]
-    assert not unknown, "markers name ids that conformance/requirements.yaml does not have:\n" + "\n".join(unknown)
+def test_every_check_module_imports_and_every_rules_mark_names_registered_rules():
+    _, problems = all_checks()
+    assert not problems, "check modules whose rules the suite cannot read:\n" + "\n".join(problems)
 
 
 @pytest.mark.parametrize("profile", PROFILES)
-def test_markers_name_only_requirements_of_their_profile(profile):
-    # The report of a run holds only its profile's requirements; a foreign id would be dropped silently.
-    foreign = [f"{m.where}: {i} (profile {requirements()[i].profile})" for m in profile_markers(profile) for i in m.ids
-               if i in requirements() and requirements()[i].profile != profile]
-    assert not foreign, f"checks of profile {profile} name requirements of another profile:\n" + "\n".join(foreign)
+def test_each_profile_has_checks_with_rules(profile):
+    assert any(c.ids(profile) for c in profile_checks(profile)), (
+        f"no check under conformance/{profile_named(profile).checks}/ or conformance/{COMMON}/ applies a rule of "
+        f"{profile} (@checks)")
+
+
+def test_every_check_applies_a_rule():
+    # Without a rule a check proves no requirement: its result would count for nothing in the report.
+    bare = [c.where for c in all_checks()[0] if not any(isinstance(r, Rule) for r in c.rules)]
+    assert not bare, "checks that apply no rule (@checks(rule, ...)):\n" + "\n".join(bare)
+
+
+@pytest.mark.parametrize("profile", PROFILES)
+def test_checks_of_a_profile_folder_apply_only_rules_of_their_profile(profile):
+    # The plugin keeps a check's rules of the run's profile and drops the rest: a rule of another profile named in
+    # a profile's own folder would be dropped silently (shared checks belong in conformance/common/).
+    folder = profile_named(profile).checks
+    foreign = [f"{c.where}: {r!r}" for c in all_checks()[0] if c.folder == folder for r in c.rules
+               if isinstance(r, Rule) and r.id_in(profile) is None]
+    assert not foreign, f"checks of profile {profile} apply rules it does not have:\n" + "\n".join(foreign)
 
 
 # ------------------------------------------------------------------ (b) every requirement is checked
 
 @pytest.mark.parametrize("profile", PROFILES)
 def test_every_requirement_is_named_by_a_check_of_its_profile(profile):
-    unchecked = {r.id for r in of_profile(profile)} - named_ids(profile_markers(profile))
+    unchecked = {r.id for r in of_profile(profile)} - named_ids(profile)
     assert not unchecked, (
-        f"{len(unchecked)} {profile} requirement(s) no check under conformance/{profile_named(profile).checks}/ names in "
-        f"@pytest.mark.requirement:\n{headlines(unchecked)}")
+        f"{len(unchecked)} {profile} requirement(s) no check under conformance/{profile_named(profile).checks}/ or "
+        f"conformance/{COMMON}/ applies a rule of (@checks):\n{headlines(unchecked)}")
 
 
 # ------------------------------------------------------------------ (c) every MUST is killed by a mutant
@@ -301,12 +371,39 @@ def test_switch_names_are_unique_across_mutants_and_variations():
 
 # ------------------------------------------------------------------ (e) implementation-defined behaviour is checked
 
-def test_every_implementation_defined_checked_by_is_named_by_a_marker():
+def test_every_implementation_defined_checked_by_is_named_by_a_check():
     problems = []
     for item in raw_catalogue().get("implementation_defined") or []:
         req = requirements().get(item["checked_by"])
         if req is None:
             problems.append(f"{item['id']}: checked_by {item['checked_by']} is not a requirement")
-        elif req.id not in named_ids(profile_markers(req.profile)):
+        elif req.id not in named_ids(req.profile):
             problems.append(f"{item['id']}: checked_by {req.id}, which no {req.profile} check names")
     assert not problems, "implementation-defined behaviour no check enforces:\n" + "\n".join(problems)
+
+
+# ------------------------------------------------------------------ (f) requirement ids are written in the rules only
+
+def quoted_ids() -> re.Pattern[str]:
+    """Any id of the catalogue as a whole string literal: 'ID' or "ID" (longest first, so no id hides another)."""
+    ids = sorted(requirements(), key=len, reverse=True)
+    return re.compile(r"""(['"])(%s)\1""" % "|".join(map(re.escape, ids)))
+
+
+def test_the_id_scan_finds_quoted_ids_only():
+    scan = quoted_ids()
+    assert [m.group(2) for m in scan.finditer("""raise Violation("PAGE-HAS-MORE", x); y = ['ORG-NO-5XX']""")] == [
+        "PAGE-HAS-MORE", "ORG-NO-5XX"]
+    assert not scan.search("""# PAGE-HAS-MORE, see "PAGE-HAS-MORE: detail" and "XPAGE-HAS-MORE" or 'PAGE-HAS-MORES'""")
+
+
+def test_no_requirement_id_is_written_outside_the_rules():
+    # A check, the plugin and the report reach a requirement through its rule (conformance/rules/), so that an id
+    # lives in one place: a literal elsewhere can name the wrong profile's id or outlive a renamed requirement.
+    scan = quoted_ids()
+    found = [f"{path.relative_to(REPO)}:{number}: {match.group(2)}"
+             for path in sorted(CONFORMANCE.rglob("*.py")) if RULES_DIR not in path.parents
+             for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+             for match in scan.finditer(line)]
+    assert not found, ("requirement ids written as string literals outside conformance/rules/:\n"
+                       + "\n".join(found))

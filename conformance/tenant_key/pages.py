@@ -7,12 +7,16 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from conformance import invariants
 from conformance.client import Client, Exchange
-from conformance.violations import Violation, evidence
+from conformance.profiles import TENANT_KEY
+from conformance.rules import bodies, ordering, pagination, params
+from conformance.rules.params import DEFAULTS
+from conformance.rules.registry import Rule
+from conformance.violations import evidence
 
-DEFAULTS = {"offset": 0, "limit": 50, "order": "asc"}
+__all__ = ["DEFAULTS", "Page", "Walk", "check_page", "check_walk", "divisor_page_size", "read_page", "walk"]
 MAX_WALK_PAGES = 600
+created_at = bodies.created_at[TENANT_KEY]
 
 
 @dataclass(frozen=True)
@@ -30,31 +34,29 @@ class Page:
 
     def instants(self) -> list[dt.datetime]:
         with evidence(self.exchange):
-            return [invariants.parse_instant(m["created_at"]) for m in self.messages]
+            return [created_at(m["created_at"]) for m in self.messages]
 
 
-def read_page(exchange: Exchange, status_rule: str = "PARAM-VALID-ACCEPTED") -> Page:
-    """A 200 page that conforms to openapi.yaml (ENV-SHAPE / MSG-SHAPE), else a Violation.
+def read_page(exchange: Exchange, status_rule: Rule = params.valid_accepted) -> Page:
+    """A 200 page that conforms to openapi.yaml (its envelope, then its messages), else a Violation.
 
-    status_rule names the requirement a status other than 200 breaks.
+    status_rule is the rule a status other than 200 breaks.
     """
     with evidence(exchange):
-        invariants.status_is(exchange.status, [200], status_rule, "a valid request for the caller's own chat")
-        body = invariants.json_body(exchange.body, "ENV-SHAPE")
-        invariants.page_conforms(body)
+        status_rule.expect(exchange.status, [200], "a valid request for the caller's own chat")
+        body = bodies.page_envelope(exchange.body)
+        bodies.page_messages(body)
     return Page(exchange, tuple(body["messages"]), body["total"], body["offset"], body["limit"], body["has_more"])
 
 
 def check_page(page: Page, offset: int, limit: int, order: str = "asc") -> None:
     """Every rule one page can be held to on its own."""
     with evidence(page.exchange):
-        invariants.offset_is_echoed(offset, page.offset)
-        invariants.limit_is_echoed(limit, page.limit)
-        invariants.page_length_is_right(limit, offset, page.total, len(page.messages))
-        invariants.has_more_is_consistent(offset, len(page.messages), page.total, page.has_more)
-        for message in page.messages:
-            invariants.created_at_is_rfc3339(message["created_at"])
-        invariants.is_sorted(page.instants(), order)
+        pagination.offset_echoed(offset, page.offset)
+        pagination.limit_echoed(limit, page.limit)
+        pagination.length(limit, offset, page.total, len(page.messages))
+        pagination.has_more(offset, len(page.messages), page.total, page.has_more)
+        ordering.sorted_as(order)(page.instants())
 
 
 @dataclass(frozen=True)
@@ -89,7 +91,7 @@ def walk(client: Client, chat_id: Any, key: str, size: int, order: str) -> Walk:
     offset, told = 0, 0
     while len(pages) < MAX_WALK_PAGES:
         exchange = client.get_messages(chat_id, {"offset": offset, "limit": size, "order": order}, key=key)
-        page = read_page(exchange, "PAGE-OFFSET-PAST-END" if pages and offset >= told else "PARAM-VALID-ACCEPTED")
+        page = read_page(exchange, pagination.past_the_end if pages and offset >= told else params.valid_accepted)
         pages.append(page)
         told = max(told, page.total)
         if not page.messages or len(pages) > math.ceil(told / size) + 1:
@@ -103,13 +105,9 @@ def check_walk(result: Walk) -> None:
     first_total = result.pages[0].total
     for index, page in enumerate(result.pages):
         check_page(page, index * result.size, result.size, result.order)
-        if page.total != first_total:
-            raise Violation(
-                "PAGE-TOTAL",
-                f"total changed during the walk: {first_total} on the first page, {page.total} at offset {page.offset}",
-                page.exchange,
-            )
-    invariants.is_sorted(result.instants(), result.order)
+        with evidence(page.exchange):
+            pagination.total(first_total, page.total, f"the first page's; it changed at offset {page.offset}")
+    ordering.sorted_as(result.order)(result.instants())
 
 
 def divisor_page_size(total: int) -> int:

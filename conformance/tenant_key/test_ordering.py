@@ -4,34 +4,31 @@ from __future__ import annotations
 
 import pytest
 
-from conformance import invariants
+from conformance.rules import checks, ordering
+from conformance.tenant_key.pages import read_page
 from conformance.violations import evidence
 
 pytestmark = pytest.mark.usefixtures("own_chat")
 
 
-@pytest.mark.requirement("ORDER-ASC")
+@checks(ordering.ascending)
 def test_asc_is_oldest_first_across_pages(walks):
-    result = walks(7, "asc")
-    invariants.is_sorted(result.instants(), "asc")
+    ordering.ascending(walks(7, "asc").instants())
 
 
-@pytest.mark.requirement("ORDER-ASC")
+@checks(ordering.ascending)
 def test_default_order_is_oldest_first(client, target):
-    from conformance.tenant_key.pages import read_page
-
     page = read_page(client.get_messages(target.chat_id, {"limit": 100}, key=target.api_key))
     with evidence(page.exchange):
-        invariants.is_sorted(page.instants(), "asc")
+        ordering.ascending(page.instants())
 
 
-@pytest.mark.requirement("ORDER-DESC")
+@checks(ordering.descending)
 def test_desc_is_newest_first_across_pages(walks):
-    result = walks(7, "desc")
-    invariants.is_sorted(result.instants(), "desc")
+    ordering.descending(walks(7, "desc").instants())
 
 
-@pytest.mark.requirement("ORDER-DESC-NEWEST-FIRST")
+@checks(ordering.newest_first)
 @pytest.mark.parametrize("size", [7, 100])
 def test_first_desc_page_holds_the_newest_messages(walks, size):
     everything = walks(100, "asc")
@@ -39,10 +36,10 @@ def test_first_desc_page_holds_the_newest_messages(walks, size):
     on_page = set(first.ids)
     rest = [t for m, t in zip(everything.messages(), everything.instants()) if m["id"] not in on_page]
     with evidence(first.exchange):
-        invariants.desc_starts_with_newest(first.instants(), rest)
+        ordering.newest_first(first.instants(), rest)
 
 
-@pytest.mark.requirement("ORDER-SAME-SET")
+@checks(ordering.same_set)
 @pytest.mark.parametrize("size", [7, 100])
 def test_desc_walk_has_the_same_messages_as_asc(walks, size):
-    invariants.same_messages(walks(size, "asc").ids, walks(size, "desc").ids)
+    ordering.same_set(walks(size, "asc").ids, walks(size, "desc").ids)

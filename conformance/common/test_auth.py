@@ -1,0 +1,85 @@
+"""Authentication and tenancy, in every profile: 401 for a missing or wrong key, before any chat is looked up,
+and another tenant's (organisation's) chat refused."""
+
+from __future__ import annotations
+
+import pytest
+
+from conformance.masking import Secret
+from conformance.near_misses import NEAR_MISSES
+from conformance.rules import access, checks
+from conformance.violations import evidence
+
+INVALID = "not-a-real-key-7c1d9e"
+
+
+def chat_or_unknown(target):
+    return target.chat_id if target.chat_id is not None else target.profile.no_such_chat
+
+
+@checks(access.missing_key_401)
+def test_missing_key_is_answered_401(client, target):
+    exchange = client.get_messages(chat_or_unknown(target))
+    with evidence(exchange):
+        access.missing_key_401[target.profile](exchange.status, f"no {target.auth_header} header")
+
+
+@checks(access.invalid_key_401)
+@pytest.mark.parametrize("key", [INVALID, f"Bearer {INVALID}", "x", "null", ""])
+def test_invalid_key_is_answered_401(client, target, key):
+    exchange = client.get_messages(chat_or_unknown(target), key=Secret(key))
+    with evidence(exchange):
+        access.invalid_key_401[target.profile](exchange.status, f"a {target.auth_header} that is no tenant's key")
+
+
+@checks(access.near_miss_401)
+@pytest.mark.parametrize("variant", list(NEAR_MISSES))
+def test_near_miss_of_a_valid_key_is_answered_401(client, target, need, variant):
+    need("api_key", "chat_id")
+    near = NEAR_MISSES[variant](target.api_key)
+    if near == target.api_key:
+        pytest.skip(f"the key has no {variant} variant (e.g. no letters to change case)")
+    exchange = client.get_messages(target.chat_id, key=Secret(near))
+    with evidence(exchange):
+        access.near_miss_401[target.profile](exchange.status, f"a near miss of a valid key ({variant})")
+
+
+@checks(access.foreign_refused)
+def test_own_chat_asked_with_a_foreign_key_is_refused(client, need, target):
+    need("foreign_api_key", "chat_id")
+    exchange = client.get_messages(target.chat_id, key=target.foreign_api_key)
+    with evidence(exchange):
+        access.foreign_refused[target.profile](exchange.status, target.profile.foreign_status, "a chat of another tenant")
+
+
+@checks(access.foreign_refused)
+def test_foreign_chat_is_refused_to_us_and_200_to_its_tenant(client, need, target):
+    need("api_key", "foreign_api_key", "foreign_chat_id")
+    rule = access.foreign_refused[target.profile]
+    own = client.get_messages(target.foreign_chat_id, key=target.foreign_api_key)
+    with evidence(own):
+        rule.expect(own.status, [200], "the foreign chat asked by its own tenant")
+    theirs = client.get_messages(target.foreign_chat_id, key=target.api_key)
+    with evidence(theirs):
+        rule(theirs.status, target.profile.foreign_status, "the same chat asked by another tenant")
+
+
+@checks(access.key_before_lookup)
+@pytest.mark.parametrize("chat", ["unknown", "foreign"])
+@pytest.mark.parametrize("key", [None, INVALID], ids=["missing key", "invalid key"])
+def test_bad_key_is_401_before_any_chat_lookup(client, target, need, chat, key):
+    if chat == "foreign":
+        need("foreign_chat_id")
+    chat_id = target.profile.no_such_chat if chat == "unknown" else target.foreign_chat_id
+    exchange = client.get_messages(chat_id, key=Secret(key) if key else None)
+    with evidence(exchange):
+        access.key_before_lookup[target.profile](exchange.status, f"a bad key on a {chat} chat")
+
+
+@checks(access.key_or_parameter_refused)
+@pytest.mark.parametrize("key", [None, INVALID], ids=["missing key", "invalid key"])
+@pytest.mark.parametrize("query", [{"limit": "101"}, {"offset": "-1"}, {"order": "sideways"}])
+def test_bad_key_and_bad_parameter_is_rejected(client, target, query, key):
+    exchange = client.get_messages(chat_or_unknown(target), query, key=Secret(key) if key else None)
+    with evidence(exchange):
+        access.key_or_parameter_refused(exchange.status, "a bad key and an invalid parameter")

@@ -1,0 +1,88 @@
+"""Rules about the shape of a 200 body and its messages, read from the profile's OpenAPI file, and their content."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
+from conformance import spec
+from conformance.rules.reading import holds_value, instant, json_of, short
+from conformance.rules.registry import fail, rule
+from conformance.timestamps import parse_rfc3339
+
+# --------------------------------------------------------------------------- tenant-key: the page envelope
+
+
+def _page_errors(value: Any, in_messages: bool) -> None:
+    for error in spec.schema_errors("tenant-key", "MessagePage", value):
+        path = list(error.absolute_path)
+        if (len(path) >= 2 and path[0] == "messages") == in_messages:
+            fail(f"at {'/'.join(str(p) for p in path) or '(body)'}: {error.message}")
+
+
+@rule("ENV-SHAPE")
+def page_envelope(body: bytes) -> Any:
+    """The body read as JSON and held to MessagePage, apart from the messages themselves; returns it."""
+    value = json_of(body)
+    _page_errors(value, in_messages=False)
+    return value
+
+
+@rule("MSG-SHAPE")
+def page_messages(page: Any) -> None:
+    """Each message of a page (its envelope already conforms) against the spec's Message."""
+    _page_errors(page, in_messages=True)
+
+
+# --------------------------------------------------------------------------- org-token: a bare array
+
+
+@rule("ORG-BODY-ARRAY")
+def org_array(body: bytes) -> list[Any]:
+    value = json_of(body)
+    if not isinstance(value, list):
+        fail(f"the 200 body is a JSON {type(value).__name__}, not an array")
+    return value
+
+
+@rule("ORG-MSG-SHAPE")
+def org_messages(messages: list[Any]) -> None:
+    for index, message in enumerate(messages):
+        for error in spec.schema_errors("org-token", "Message", message):
+            fail(f"at {'/'.join(str(p) for p in [index, *error.absolute_path])}: {error.message}")
+
+
+# --------------------------------------------------------------------------- both: timestamps and content
+
+
+@rule("MSG-CREATED-AT-RFC3339", "ORG-CREATED-AT-RFC3339")
+def created_at(value: Any) -> dt.datetime:
+    """created_at is an RFC 3339 date-time with an offset; returns the instant."""
+    return instant(value)
+
+
+@rule("MSG-CONTENT-EXACT", "ORG-CONTENT-EXACT")
+def content_exact(returned: Mapping[str, Any], expected: Mapping[str, Any]) -> None:
+    """Every value the dataset has, returned equal; created_at as the same instant. Extra fields are allowed.
+
+    A created_at that does not parse is not compared: its format is a rule of its own (created_at), which
+    must not turn into a content failure.
+    """
+    for name, want in expected.items():
+        if name not in returned:
+            fail(f"message {expected.get('id')!r}: field {name!r} is missing")
+        got = returned[name]
+        if name == "created_at":
+            if not _same_instant(got, want):
+                fail(f"message {expected.get('id')!r}: created_at {got!r} is not the instant {want!r}")
+        elif not holds_value(got, want):
+            fail(f"message {expected.get('id')!r}: {name} differs: expected {short(want)}, got {short(got)}")
+
+
+def _same_instant(a: Any, b: Any) -> bool:
+    """Within a millisecond: a store of millisecond precision keeps the instant (IMPL-TIMESTAMP-FORMAT)."""
+    try:
+        return abs(parse_rfc3339(a) - parse_rfc3339(b)) < dt.timedelta(milliseconds=1)
+    except ValueError:
+        return True

@@ -1,0 +1,52 @@
+"""Rules of order by created_at: asc oldest first, desc newest first, the same messages either way."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+
+from conformance.rules.registry import Rule, fail, rule
+
+
+def _out_of_order(instants: Sequence[dt.datetime], descending: bool) -> None:
+    for index in range(1, len(instants)):
+        before, after = instants[index - 1], instants[index]
+        if (after > before) if descending else (after < before):
+            fail(f"messages {index - 1} and {index} are out of {'desc' if descending else 'asc'} order by "
+                 f"created_at: {before.isoformat()} then {after.isoformat()}")
+
+
+@rule("ORDER-ASC")
+def ascending(instants: Sequence[dt.datetime]) -> None:
+    _out_of_order(instants, descending=False)
+
+
+@rule("ORDER-DESC")
+def descending(instants: Sequence[dt.datetime]) -> None:
+    _out_of_order(instants, descending=True)
+
+
+def sorted_as(order: str) -> Rule:
+    """The rule of `order` (asc unless "desc")."""
+    return descending if order == "desc" else ascending
+
+
+@rule("ORDER-DESC-NEWEST-FIRST")
+def newest_first(first_page: Sequence[dt.datetime], rest: Iterable[dt.datetime]) -> None:
+    """Nothing outside the first desc page is newer than anything on it."""
+    if not first_page:
+        return
+    oldest_on_page = min(first_page)
+    newer = [t for t in rest if t > oldest_on_page]
+    if newer:
+        fail(f"the first desc page reaches back to {oldest_on_page.isoformat()}, but {len(newer)} newer "
+             f"message(s) are not on it (newest: {max(newer).isoformat()})")
+
+
+@rule("ORDER-SAME-SET")
+def same_set(asc_ids: Iterable[str], desc_ids: Iterable[str]) -> None:
+    asc, desc = set(asc_ids), set(desc_ids)
+    if asc != desc:
+        only_asc, only_desc = sorted(asc - desc), sorted(desc - asc)
+        fail(f"asc and desc walks differ: {len(only_asc)} only in asc (e.g. {only_asc[:2]}), "
+             f"{len(only_desc)} only in desc (e.g. {only_desc[:2]})")

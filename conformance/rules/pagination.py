@@ -1,0 +1,85 @@
+"""Rules of offset pagination (tenant-key): echoes, has_more arithmetic, page length, total, the end, walks."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from conformance.rules.registry import fail, rule
+
+
+@rule("PAGE-OFFSET-ECHO")
+def offset_echoed(requested: int, echoed: Any) -> None:
+    if echoed != requested or isinstance(echoed, bool):
+        fail(f"the request used offset {requested}; the body says offset {echoed!r}")
+
+
+@rule("PAGE-LIMIT-ECHO")
+def limit_echoed(requested: int, echoed: Any) -> None:
+    if echoed != requested or isinstance(echoed, bool):
+        fail(f"the request used limit {requested}; the body says limit {echoed!r}")
+
+
+@rule("PAGE-HAS-MORE")
+def has_more(offset: int, page_len: int, total: int, has_more: Any) -> None:
+    expected = offset + page_len < total
+    if has_more is not expected:
+        fail(f"has_more is {has_more!r} but offset {offset} + {page_len} messages "
+             f"{'<' if expected else '>='} total {total}, so it must be {str(expected).lower()}")
+
+
+@rule("PAGE-LENGTH")
+def length(limit: int, offset: int, total: int, page_len: int) -> None:
+    expected = min(limit, max(0, total - offset))
+    if page_len != expected:
+        fail(f"the page holds {page_len} messages; with limit {limit}, offset {offset} and total {total} "
+             f"it must hold min(limit, max(0, total - offset)) = {expected}")
+
+
+@rule("PAGE-TOTAL")
+def total(expected: int, got: Any, why: str) -> None:
+    if got != expected or isinstance(got, bool):
+        fail(f"total is {got!r}, expected {expected} ({why})")
+
+
+@rule("PAGE-OFFSET-PAST-END")
+def past_the_end(offset: int, total: int, page_len: int, has_more: Any) -> None:
+    """An offset at or past the end: an empty page and has_more false."""
+    if page_len or has_more is not False:
+        fail(f"offset {offset} ≥ total {total}: expected an empty page and has_more false, "
+             f"got {page_len} messages and has_more {has_more!r}")
+
+
+@rule("PAGE-PARTITION")
+def partition(pages: Sequence[Sequence[str]], total: int, full: Iterable[str] | None = None) -> None:
+    """The pages of one walk hold every message exactly once (and all of `full`, when the chat is known)."""
+    seen = [message_id for page in pages for message_id in page]
+    duplicates = sorted(k for k, n in Counter(seen).items() if n > 1)
+    if duplicates:
+        fail(f"{len(duplicates)} message(s) appear on more than one page, e.g. {duplicates[:3]}")
+    if full is not None:
+        none_missing(seen, full)
+    if len(seen) != total:
+        fail(f"the walk returned {len(seen)} distinct messages; total says {total}")
+
+
+@rule("PAGE-PARTITION")
+def none_missing(returned: Iterable[str], expected: Iterable[str]) -> None:
+    missing = sorted(set(expected) - set(returned))
+    if missing:
+        fail(f"{len(missing)} message(s) of the chat never appear on any page, e.g. {missing[:3]}")
+
+
+@rule("PAGE-CHAT-SCOPED")
+def chat_scoped(returned: Iterable[str], chat: Iterable[str]) -> None:
+    strangers = sorted(set(returned) - set(chat))
+    if strangers:
+        fail(f"{len(strangers)} message(s) returned are not in this chat, e.g. {strangers[:3]}")
+
+
+@rule("CHAT-EMPTY")
+def empty_chat(page_len: int, total: Any, has_more: Any) -> None:
+    if page_len or total != 0 or has_more is not False:
+        fail(f"an empty chat must give messages [], total 0, has_more false; got "
+             f"{page_len} messages, total {total!r}, has_more {has_more!r}")

@@ -1,0 +1,68 @@
+"""Rules of the query parameters (tenant-key): defaults, the limit cap, and which values are refused."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from conformance.rules.reading import expect_status
+from conformance.rules.registry import fail, rule
+
+DEFAULTS = {"offset": 0, "limit": 50, "order": "asc"}
+
+
+@rule("PARAM-DEFAULTS")
+def defaults(offset: Any, limit: Any, ids: Sequence[str], explicit_ids: Sequence[str]) -> None:
+    """Without a query string: offset 0, limit 50, and the messages of offset=0&limit=50&order=asc."""
+    for name, used in (("offset", offset), ("limit", limit)):
+        if used != DEFAULTS[name] or isinstance(used, bool):
+            fail(f"without a query string the body says {name} {used!r}")
+    if list(ids) != list(explicit_ids):
+        fail("the page without a query string differs from offset=0&limit=50&order=asc")
+
+
+@rule("PARAM-LIMIT-MAX")
+def limit_100_accepted(status: int) -> None:
+    expect_status(status, [200], "limit=100")
+
+
+@rule("PARAM-LIMIT-ABOVE-MAX-400")
+def limit_above_max_refused(status: int, what: str) -> None:
+    expect_status(status, [400], what)
+
+
+@rule("PARAM-LIMIT-INVALID-400")
+def limit_invalid_refused(status: int, what: str) -> None:
+    expect_status(status, [400], what)
+
+
+@rule("PARAM-OFFSET-INVALID-400")
+def offset_invalid_refused(status: int, what: str) -> None:
+    expect_status(status, [400], what)
+
+
+@rule("PARAM-ORDER-INVALID-400")
+def order_invalid_refused(status: int, what: str) -> None:
+    expect_status(status, [400], what)
+
+
+@rule("PARAM-VALID-ACCEPTED")
+def valid_accepted(status: int, what: str = "a valid request for the caller's own chat", allowed: Sequence[int] = (200,)) -> None:
+    expect_status(status, allowed, what)
+
+
+@rule("PARAM-LIMIT-ZERO")
+def limit_zero(status: int, page: Mapping[str, Any] | None = None) -> None:
+    """limit=0: 400, or a 200 whose page (when given) is empty and echoes limit 0 (IMPL-LIMIT-ZERO)."""
+    expect_status(status, [200, 400], "limit=0")
+    if page is not None and (page["messages"] != [] or page["limit"] != 0):
+        fail(f"limit=0 answered 200 must give an empty page echoing limit 0; got {len(page['messages'])} "
+             f"messages and limit {page['limit']!r}")
+
+
+@rule("PARAM-EMPTY-VALUE")
+def empty_value(status: int, name: str, used: Any = None) -> None:
+    """An empty value: 400, or a 200 that uses the default (IMPL-EMPTY-VALUE)."""
+    expect_status(status, [200, 400], f"{name}= (empty)")
+    if status == 200 and used != DEFAULTS[name]:
+        fail(f"{name}= answered 200 but used {name} {used!r}, not the default {DEFAULTS[name]}")

@@ -1,0 +1,139 @@
+"""The rule registry: every requirement of the catalogue has its rule here, registered by id, and no other.
+
+A rule is one small pure function over what was seen (an exchange, a page, a walk, values). It returns quietly
+(or returns what it read), or calls `fail(detail)`. Calling the rule turns that into a Violation naming the
+requirement id, with the exchange among its arguments attached as evidence. A rule that both API variants have
+is registered once with one id per profile, and called bound to the run's profile: `rule[profile](...)`.
+Level and statement come from the catalogue; `check_catalogue()` holds the two against each other.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any, NoReturn, Protocol
+
+from conformance.catalogue import requirements
+from conformance.violations import Violation
+
+
+class Broken(Exception):
+    """Raised inside a rule by `fail`; the rule's caller sees a Violation under the rule's id."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail)
+        self.detail = detail
+
+
+def fail(detail: str) -> NoReturn:
+    raise Broken(detail)
+
+
+def status_problem(status: int, allowed: tuple[int, ...], what: str) -> str:
+    return f"{what}: expected status {' or '.join(map(str, allowed))}, got {status}"
+
+
+class _Named(Protocol):
+    name: str
+
+
+@dataclass(frozen=True, eq=False)
+class Rule:
+    """One rule: its function and its requirement id in each profile that has it."""
+
+    function: Callable[..., Any]
+    ids: Mapping[str, str]  # profile name → requirement id
+
+    @property
+    def name(self) -> str:
+        return self.function.__name__
+
+    def id_in(self, profile: _Named | str) -> str | None:
+        return self.ids.get(profile if isinstance(profile, str) else profile.name)
+
+    def __getitem__(self, profile: _Named | str) -> Bound:
+        req_id = self.id_in(profile)
+        if req_id is None:
+            raise KeyError(f"rule {self.name} has no requirement in profile {profile!r}")
+        return Bound(self, req_id)
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        return self._only()(*args, **kwargs)
+
+    def expect(self, status: int, allowed: Iterable[int], what: str) -> None:
+        self._only().expect(status, allowed, what)
+
+    def _only(self) -> Bound:
+        if len(self.ids) != 1:
+            raise TypeError(f"rule {self.name} has an id in {len(self.ids)} profiles: bind it, rule[profile](...)")
+        (req_id,) = self.ids.values()
+        return Bound(self, req_id)
+
+    def __repr__(self) -> str:
+        return f"<rule {self.name} {'/'.join(self.ids.values())}>"
+
+
+@dataclass(frozen=True)
+class Bound:
+    """A rule under one requirement id: calling it runs the rule and names that id on failure."""
+
+    rule: Rule
+    id: str
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return self.rule.function(*args, **kwargs)
+        except Broken as broken:
+            raise Violation(self.id, broken.detail, _exchange_in([*args, *kwargs.values()])) from None
+
+    def expect(self, status: int, allowed: Iterable[int], what: str) -> None:
+        """The answer this rule reads must have one of these statuses; another breaks the rule."""
+        allowed = tuple(allowed)
+        if status not in allowed:
+            raise Violation(self.id, status_problem(status, allowed, what))
+
+
+def _exchange_in(args: Iterable[Any]) -> Any:
+    from conformance.client import Exchange
+
+    for arg in args:
+        if isinstance(arg, Exchange):
+            return arg
+        if isinstance(getattr(arg, "exchange", None), Exchange):
+            return arg.exchange
+    return None
+
+
+REGISTRY: dict[str, list[Rule]] = {}  # requirement id → the rules that check it
+
+
+def rule(*req_ids: str) -> Callable[[Callable[..., Any]], Rule]:
+    """Register the decorated function as the rule of these requirement ids (at most one per profile)."""
+
+    def register(function: Callable[..., Any]) -> Rule:
+        known = requirements()
+        unknown = [i for i in req_ids if i not in known]
+        if unknown:
+            raise LookupError(f"rule {function.__name__}: {', '.join(unknown)} not in the catalogue")
+        ids = {known[i].profile: i for i in req_ids}
+        if len(ids) != len(req_ids):
+            raise ValueError(f"rule {function.__name__}: two ids of one profile ({', '.join(req_ids)})")
+        registered = Rule(function, ids)
+        for req_id in req_ids:
+            REGISTRY.setdefault(req_id, []).append(registered)
+        return registered
+
+    return register
+
+
+def check_catalogue() -> None:
+    """Every requirement of the catalogue has a rule, and every rule a requirement (import-time invariant)."""
+    missing = sorted(set(requirements()) - set(REGISTRY))
+    if missing:
+        raise LookupError(f"requirements without a rule: {', '.join(missing)}")
+
+
+def ids_of(rules: Iterable[Rule], profile: _Named | str) -> list[str]:
+    """The requirement ids these rules check in `profile` (rules the profile lacks are left out)."""
+    found = (r.id_in(profile) for r in rules)
+    return list(dict.fromkeys(i for i in found if i is not None))
