@@ -7,8 +7,8 @@ import shlex
 import threading
 import time
 from dataclasses import dataclass, field
-from functools import cached_property
 from datetime import datetime, timezone
+from functools import cached_property
 from typing import Any
 from urllib.parse import quote, urlencode
 
@@ -197,7 +197,7 @@ class Client:
             raise ThrottleExhausted(
                 f"throttle wait limit reached: {self.limits.throttle.max_total:g} s (--max-throttle-wait); "
                 f"the target answered {response.status_code}"
-                + (f" with Retry-After: {asked[:40]}" if asked is not None else "")
+                + (f" with Retry-After: {REDACTOR.scrub(asked)[:40]}" if asked is not None else "")
                 + f" for GET {url} after {so_far.waits} waits ({so_far.seconds:.0f} s); the remaining checks were not run"
             )
         return wait
