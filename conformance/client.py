@@ -7,6 +7,7 @@ import shlex
 import threading
 import time
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from functools import cached_property
 from typing import Any
 from urllib.parse import quote, urlencode
@@ -17,6 +18,7 @@ from conformance import strict_json
 from conformance.deadlines import bounded_transport, deadline
 from conformance.decoding import ACCEPTED_CODINGS, BodyError, read_body
 from conformance.masking import MASK, REDACTOR, Secret
+from conformance.throttling import ThrottleBudget, told_wait
 
 MAX_BODY_BYTES = 8 * 1024 * 1024
 
@@ -35,6 +37,10 @@ class BudgetExhausted(TargetError):
 
 class DurationExceeded(BudgetExhausted):
     """--max-duration was reached; the rest of the run is stopped."""
+
+
+class ThrottleExhausted(BudgetExhausted):
+    """The target kept throttling (429, 503 with Retry-After) past --max-throttle-wait; the rest of the run is stopped."""
 
 
 @dataclass(frozen=True)
@@ -81,10 +87,11 @@ class Exchange:
 
 
 class Limits:
-    """A request cap, an optional rate and a bound on the run's wall time, shared by every request of the process."""
+    """A request cap, an optional rate, a bound on the run's wall time and one on the time spent waiting for a
+    throttling target, shared by every request of the process."""
 
     def __init__(self, max_requests: int, rate_per_second: float | None, max_duration: float | None = None,
-                 started_at: float | None = None) -> None:
+                 started_at: float | None = None, max_throttle_wait: float = 120.0) -> None:
         self.max_requests = max_requests
         self.interval = 1.0 / rate_per_second if rate_per_second else 0.0
         self.max_duration = max_duration
@@ -92,6 +99,7 @@ class Limits:
         # steps do not move it.
         self.ends_at = (started_at if started_at is not None else time.monotonic()) + max_duration if max_duration else None
         self.sent = 0
+        self.throttle = ThrottleBudget(max_throttle_wait)
         self._next_at = 0.0
         self._lock = threading.Lock()
 
@@ -112,6 +120,12 @@ class Limits:
             self._next_at = max(now, self._next_at) + self.interval
         if wait > 0:
             time.sleep(wait)
+
+    def pause(self, seconds: float) -> None:
+        """Sleep, but not past the end of --max-duration (the next acquire then stops the run)."""
+        if self.ends_at is not None:
+            seconds = min(seconds, max(0.0, self.ends_at - time.monotonic()))
+        time.sleep(seconds)
 
 
 class Client:
@@ -138,7 +152,10 @@ class Client:
         return self.get(self.messages_path(chat_id), params=params, headers=headers)
 
     def get(self, path_or_url: str, params: Any = None, headers: dict[str, str] | None = None) -> Exchange:
-        """Send one GET; the answer is read whole (up to MAX_BODY_BYTES, decoded) within --request-timeout."""
+        """Send one GET; the answer is read whole (up to MAX_BODY_BYTES, decoded) within --request-timeout.
+
+        A target that throttles (429, or 503 with Retry-After) is waited for as it asks and sent the same GET
+        again, each resend counted against --max-requests; the answer returned is never such a "not now"."""
         url = path_or_url if "://" in path_or_url else self.base_url + path_or_url
         if params:
             items = params.items() if isinstance(params, dict) else params
@@ -150,6 +167,10 @@ class Client:
                 REDACTOR.add(value)
         started = time.monotonic()
         response, body = self._send(url, headers)
+        while (wait := self._throttled(url, response)) is not None:
+            self.limits.pause(wait)
+            started = time.monotonic()
+            response, body = self._send(url, headers)
         masked = tuple(
             (name, MASK if name.lower() in (self.auth_header.lower(), "authorization", "x-api-key") else value)
             for name, value in headers.items()
@@ -162,6 +183,24 @@ class Client:
             body=body,
             elapsed=time.monotonic() - started,
         )
+
+    def _throttled(self, url: str, response: httpx.Response) -> float | None:
+        """Seconds to wait before sending the GET again, or None when this answer is the answer."""
+        told = told_wait(response.status_code, {k.lower(): v for k, v in response.headers.items()},
+                         datetime.now(timezone.utc))
+        if told is None:
+            return None
+        wait = self.limits.throttle.take(told)
+        if wait is None:
+            so_far = self.limits.throttle.so_far()
+            asked = response.headers.get("retry-after")
+            raise ThrottleExhausted(
+                f"throttle wait limit reached: {self.limits.throttle.max_total:g} s (--max-throttle-wait); "
+                f"the target answered {response.status_code}"
+                + (f" with Retry-After: {REDACTOR.scrub(asked)[:40]}" if asked is not None else "")
+                + f" for GET {url} after {so_far.waits} waits ({so_far.seconds:.0f} s); the remaining checks were not run"
+            )
+        return wait
 
     def _send(self, url: str, headers: dict[str, str]) -> tuple[httpx.Response, bytes]:
         # A server may close a kept-alive connection after an answer (uvicorn does after a 500); the next request

@@ -47,6 +47,9 @@ OPTIONS: tuple[Option, ...] = (
     Option("--max-duration", "CONFORMANCE_MAX_DURATION",
            "stop the run after this many seconds (no new request starts after it)", 900.0, "float"),
     Option("--rate-limit", "CONFORMANCE_RATE_LIMIT", "at most N requests per second, written N/s (default: no limit)"),
+    Option("--max-throttle-wait", "CONFORMANCE_MAX_THROTTLE_WAIT",
+           "seconds the run may spend in all waiting out 429s and 503s with Retry-After (per process); "
+           "past it the run stops (exit 2); 0: stop at the first", 120.0, "float", positive=False),
     Option("--fuzz-examples", "CONFORMANCE_FUZZ_EXAMPLES", "generated examples in the Schemathesis layer", 60, "int"),
     Option("--fuzz-seed", "CONFORMANCE_FUZZ_SEED", "explore with this seed instead of the fixed derandomized run",
            None, "int", positive=False),

@@ -20,7 +20,7 @@ from conformance.profiles import BY_NAME
 from conformance.report import append_step_summary, report_data, write_reports
 from conformance.rules import ids_of
 from conformance.settings import Settings, check_dataset_key, resolve
-from conformance.results import CHECKS, FAILED, REASON, STOPPED, UNATTRIBUTED, Results
+from conformance.results import CHECKS, FAILED, REASON, STOPPED, THROTTLING, UNATTRIBUTED, Results
 from conformance.target import Target
 
 RUN = pytest.StashKey["Run"]()
@@ -66,7 +66,7 @@ class Run:
         # Against the embedded server, discovery mode still takes keys and ids from the data it serves.
         self.target = self._target(base_url.rstrip("/"), embedded, dataset, served)
         limits = Limits(settings.max_requests, settings.rate_limit, settings.max_duration,
-                        workerinput.get("conformance_started_at", self.started_at))
+                        workerinput.get("conformance_started_at", self.started_at), settings.max_throttle_wait)
         self.client = Client(self.target.base_url, self.target.auth_header, settings.request_timeout, limits)
         # Schemathesis matches answers to cases by path: behind a path prefix it must know the prefix.
         fuzzing.SETTINGS.update(settings.fuzz_examples, settings.fuzz_seed, self.target.base_url)
@@ -145,11 +145,20 @@ class Run:
         self.results.stop(f"stopped by {signal.Signals(signum).name}")
         raise KeyboardInterrupt(f"stopped by {signal.Signals(signum).name}")
 
+    def throttling(self) -> str:
+        """This process's waits for a throttling target so far, as the THROTTLING report property says them."""
+        process = (getattr(self.config, "workerinput", None) or {}).get("workerid", "main")
+        return f"{process} {self.client.limits.throttle.so_far().encode()}"
+
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
-        if self.target is None or not (report.when == "call" or report.failed or report.skipped):
+        if self.target is None:
+            return
+        props = dict(report.user_properties)
+        if THROTTLING in props:
+            self.results.note_throttling(props[THROTTLING])
+        if not (report.when == "call" or report.failed or report.skipped):
             return
         outcome = "xfailed" if hasattr(report, "wasxfail") else report.outcome
-        props = dict(report.user_properties)
         self.results.record(report.nodeid, outcome, props, props.get(REASON, ""))
 
     @pytest.hookimpl(trylast=True)
@@ -167,6 +176,7 @@ class Run:
             results.stop("the suite crashed (INTERNALERROR)")
         elif exitstatus not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
             results.stop(f"pytest exit status {int(exitstatus)}")
+        results.note_throttling(self.throttling())  # the preflight's, or the only process's
         results.finish()
         data = report_data(results, self.target.base_url, self.target.mode, self.level)
         directory = self.settings.report_dir
@@ -325,8 +335,10 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Any:
         return report
     ids = [i for mark in item.iter_markers("requirement") for i in mark.args]
     report.user_properties = [p for p in report.user_properties
-                              if p[0] not in (CHECKS, FAILED, REASON, UNATTRIBUTED, STOPPED)]
+                              if p[0] not in (CHECKS, FAILED, REASON, UNATTRIBUTED, STOPPED, THROTTLING)]
     report.user_properties.append((CHECKS, " ".join(ids)))
+    if run.client.limits.throttle.waits:
+        report.user_properties.append((THROTTLING, run.throttling()))
     if call.excinfo is not None and report.failed:
         explained = verdicts.explain(call.excinfo.value, run.profile)
         failed = explained.failed

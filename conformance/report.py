@@ -29,6 +29,8 @@ def report_data(results: Results, target_url: str, mode: str, level: str) -> dic
         "stopped": results.stopped,
         "passed_gate": results.passed_gate(level),
         "unattributed_findings": list(results.unattributed_failures),
+        # waits for a target that answered 429 (or 503 with Retry-After): never a failure, but time spent
+        "throttled": {"waits": results.throttling.waits, "seconds": round(results.throttling.seconds, 3)},
         "requirements": [r.as_dict() for r in results.by_id.values()],
     }
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from conformance.catalogue import Requirement, for_profile
+from conformance.throttling import Throttling
 
 # user_properties keys a test report carries (they survive xdist's serialisation)
 CHECKS = "conformance_requirements"
@@ -12,6 +13,7 @@ FAILED = "conformance_failed_requirements"
 REASON = "conformance_reason"
 UNATTRIBUTED = "conformance_unattributed"  # findings that break no requirement, one per line
 STOPPED = "conformance_stopped"  # the run's own limit (--max-requests, --max-duration) stopped this test
+THROTTLING = "conformance_throttling"  # "<process> <waits> <seconds>": the process's waits for a throttling target so far
 
 GATED_LEVELS = {"must": ("MUST",), "should": ("MUST", "SHOULD")}
 
@@ -41,6 +43,18 @@ class Results:
         self.by_id = {r.id: RequirementResult(r) for r in for_profile(profile)}
         self.unattributed_failures: list[str] = []  # "nodeid: finding"
         self.stopped: str | None = None  # why the run ended before it was complete; None while it is not known to
+        self._throttling: dict[str, Throttling] = {}  # per process (xdist worker): its waits so far
+
+    def note_throttling(self, value: str) -> None:
+        """A THROTTLING property: a process's waits so far (they only grow, so the largest is the latest)."""
+        process, _, rest = value.partition(" ")
+        seen = Throttling.decode(rest)
+        if seen.waits >= self._throttling.get(process, Throttling()).waits:
+            self._throttling[process] = seen
+
+    @property
+    def throttling(self) -> Throttling:
+        return sum(self._throttling.values(), Throttling())
 
     def record(self, nodeid: str, outcome: str, props: dict[str, str], reason: str) -> None:
         """outcome: passed | failed | skipped | xfailed (a known failure)."""
@@ -123,5 +137,7 @@ class Results:
         if self.unattributed_failures:
             n = len(self.unattributed_failures)
             parts.append(f"{n} finding{'s' if n > 1 else ''} under no requirement")
+        if self.throttling.waits:
+            parts.append(self.throttling.describe())
         line = " · ".join(parts) or "no requirement checked"
         return line if self.complete else f"INCOMPLETE ({self.stopped.split(';')[0]}) · {line}"

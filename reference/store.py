@@ -72,13 +72,17 @@ class Store:
         self._db.executemany("INSERT INTO chats VALUES (?, ?)", ((chat.id, chat.tenant) for chat in dataset.chats))
         for chat in dataset.chats:
             for message in chat.messages:
-                stored = self.stored(message, chat)
-                self._db.execute(
-                    "INSERT INTO messages (chat_id, id, created_key, body) VALUES (?, ?, ?, ?)",
-                    (chat.id, message["id"], created_key(stored["created_at"]),
-                     json.dumps(self.render(stored), ensure_ascii=False)),
-                )
+                self.insert(message, chat)
         self._db.commit()
+
+    def insert(self, message: Message, chat: Chat) -> None:
+        """Keep one more message of the chat, after those already kept."""
+        stored = self.stored(message, chat)
+        self._db.execute(
+            "INSERT INTO messages (chat_id, id, created_key, body) VALUES (?, ?, ?, ?)",
+            (chat.id, message["id"], created_key(stored["created_at"]),
+             json.dumps(self.render(stored), ensure_ascii=False)),
+        )
 
     # ---------------------------------------------------------------- a message, kept and served
 

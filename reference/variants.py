@@ -25,6 +25,7 @@ from reference.server import SERVERS
 from reference.store import Store
 
 HERE = Path(__file__).parent
+MODES = ("dataset", "discovery")  # the suite's modes a legitimate server is run in
 CODE_PACKAGES = ("reference.defects", "reference.alternatives")
 
 Step = Callable[..., Any]
@@ -44,6 +45,7 @@ class Switch:
     description: str
     violates: tuple[str, ...] = ()  # requirement ids a mutant breaks in this profile; empty for variations
     suite_args: tuple[str, ...] = ()  # extra suite options the self-test runs it with (e.g. a short timeout)
+    modes: tuple[str, ...] = MODES  # a variation: the suite's modes it must pass in (live data: discovery only)
 
 
 @dataclass(frozen=True)
@@ -127,8 +129,8 @@ def mutants() -> tuple[Switch, ...]:
 def variations() -> tuple[Switch, ...]:
     """One Switch per (variation, profile), in the order of the file."""
     return tuple(
-        Switch(entry["name"], profile, entry["description"])
-        for entry in _entries("variations.yaml", {"name", "profiles", "description"}, set())
+        Switch(entry["name"], profile, entry["description"], modes=_of_modes(entry))
+        for entry in _entries("variations.yaml", {"name", "profiles", "description"}, {"modes"})
         for profile in _of_profiles(entry, dict.fromkeys(entry["profiles"]))
     )
 
@@ -189,6 +191,13 @@ def _entries(file: str, required: set[str], optional: set[str]) -> list[dict[str
     if len(set(names)) != len(names):
         raise ValueError(f"{path}: a name is declared twice")
     return entries
+
+
+def _of_modes(entry: dict[str, Any]) -> tuple[str, ...]:
+    modes = tuple(entry.get("modes", MODES))
+    if not modes or not set(modes) <= set(MODES):
+        raise ValueError(f"{entry['name']}: modes {list(modes)}, expected some of {', '.join(MODES)}")
+    return modes
 
 
 def _of_profiles(entry: dict[str, Any], by_profile: dict[str, Any]) -> dict[str, Any]:

@@ -107,6 +107,7 @@ def test_known_failures_do_not_fail_the_gate_and_passing_ones_are_reported(tmp_p
         (["--known-failures", "/nonexistent/known.yaml"], "cannot read"),
         (["--dataset", "x.json", "--no-dataset"], "exclude each other"),
         (["--max-duration", "inf"], "--max-duration / CONFORMANCE_MAX_DURATION: must be a finite number"),
+        (["--max-throttle-wait", "-1"], "--max-throttle-wait / CONFORMANCE_MAX_THROTTLE_WAIT: must be zero or more"),
         (["--auth-header", "X Bad"], "'X Bad' is not an HTTP header name"),
         (["--api-key", "clé-non-ascii-123"], "the key cannot be sent in an HTTP header"),
         (["--api-key", "two\nlines-123456"], "the key cannot be sent in an HTTP header"),

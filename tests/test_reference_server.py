@@ -328,7 +328,7 @@ def test_unknown_mutant_lists_the_valid_names():
 
 
 def test_variation_of_the_other_profile_is_unknown():
-    with pytest.raises(UnknownSwitch, match=r"valid: org-newest-first, org-negative-id-404, tiebreak-insertion, "):
+    with pytest.raises(UnknownSwitch, match=r"valid: org-newest-first, org-negative-id-404, org-invalid-id-400, tiebreak-insertion, "):
         create_app(ORG, "org-token", variation="error-shape")
 
 

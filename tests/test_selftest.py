@@ -32,16 +32,15 @@ def test_mutant_is_caught_naming_its_requirements(mutant, record_property):
         assert run.returncode == 1, f"a MUST violation must fail the run (exit {run.returncode})"
 
 
-# The plain reference server of each profile, then every legitimate variation in each of its profiles:
-# (label, profile, variation)
-LEGITIMATE = [("reference", "tenant-key", None), ("reference", "org-token", None),
-              *[(v["name"], v["profile"], v["name"]) for v in VARIATIONS]]
+# The plain reference server of each profile, then every legitimate variation in each of its profiles, in each
+# mode it declares: (label, profile, variation, mode)
+LEGITIMATE = [*[("reference", profile, None, mode) for profile in PROFILE_ARGS for mode in ("dataset", "discovery")],
+              *[(v["name"], v["profile"], v["name"], mode) for v in VARIATIONS for mode in v["modes"]]]
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("mode", ["dataset", "discovery"])
-@pytest.mark.parametrize(("label", "profile", "variation"), LEGITIMATE,
-                         ids=[f"{profile}:{label}" for label, profile, _ in LEGITIMATE])
+@pytest.mark.parametrize(("label", "profile", "variation", "mode"), LEGITIMATE,
+                         ids=[f"{profile}:{label}-{mode}" for label, profile, _, mode in LEGITIMATE])
 def test_legitimate_server_passes(label, profile, variation, mode):
     with serve(profile, variation=variation) as url:
         args = [*PROFILE_ARGS[profile], *(["--no-dataset", *discovery_args(profile)] if mode == "discovery" else [])]

@@ -1,11 +1,15 @@
-"""Variations of the responses: error bodies, headers, compression."""
+"""Variations of the responses: error bodies, headers, compression, a rate limit."""
 
 from __future__ import annotations
 
+import time
+from dataclasses import dataclass
+from http import HTTPStatus
 from typing import Any
 
 from starlette.middleware import Middleware
 from starlette.middleware.gzip import GZipMiddleware
+from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from reference.server import ApiError, OrgToken, Server, TenantKey
@@ -41,3 +45,51 @@ def connection_close(self: Server, respond_json: Step, body: Any, status: int = 
 
 
 patch("gzip", replaces=Server.middleware)(returns([Middleware(GZipMiddleware, minimum_size=0)]))
+
+
+# ---------------------------------------------------------------- RFC 9457 problem details (Spring Boot 3's default)
+
+PROBLEM_JSON = "application/problem+json"
+
+
+@patch("problem-json-errors", replaces=Server.respond_error)
+def problem_details(self: Server, status: int, message: str, headers: dict[str, str] | None = None) -> Response:
+    # org-token's error bodies hold strings only (seed 002: "* string"), so there the status is written as one
+    problem = {"type": "about:blank", "title": HTTPStatus(status).phrase,
+               "status": str(status) if isinstance(self, OrgToken) else status, "detail": message}
+    return JSONResponse(problem, status, headers=headers, media_type=PROBLEM_JSON)
+
+
+# ---------------------------------------------------------------- a rate limit: a token bucket per client address
+
+RATE_PER_SECOND, BURST = 40.0, 20.0
+TOO_MANY = "Too many requests; retry after 1 second"
+
+
+@dataclass
+class Bucket:
+    """A token bucket: `burst` tokens at most, refilled at `rate` per second; a request takes one."""
+
+    rate: float
+    burst: float
+    tokens: float
+    at: float
+
+    def take(self, now: float) -> bool:
+        self.tokens = min(self.burst, self.tokens + (now - self.at) * self.rate)
+        self.at = now
+        if self.tokens < 1:
+            return False
+        self.tokens -= 1
+        return True
+
+
+@patch("rate-limited", wraps=Server.answer)
+async def rate_limited(self: Server, answer: Step, request: Request) -> Response:
+    buckets: dict[str, Bucket] = self.__dict__.setdefault("buckets", {})
+    client = request.client.host if request.client else ""
+    now = time.monotonic()
+    bucket = buckets.setdefault(client, Bucket(RATE_PER_SECOND, BURST, BURST, now))
+    if not bucket.take(now):
+        return self.respond_error(429, TOO_MANY, {"Retry-After": "1"})
+    return await answer(request)

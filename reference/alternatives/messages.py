@@ -1,13 +1,18 @@
-"""Variations of the messages: how they are stored (which is also what they are ordered by) and tied."""
+"""Variations of the messages: how they are stored (which is also what they are ordered by) and tied; a chat that
+grows while it is read."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import timedelta, timezone
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from conformance.dataset import Chat, parse_instant
-from reference.server import TenantKey
+from starlette.requests import Request
+from starlette.responses import Response
+
+from conformance.dataset import Chat, Dataset, parse_instant
+from reference.server import Server, TenantKey
 from reference.store import Message, Store, Window
 from reference.variants import Step, patch, returns
 
@@ -24,6 +29,12 @@ def millis(message: Message, chat: Chat) -> Message:
     return message | {"created_at": utc.strftime("%Y-%m-%dT%H:%M:%S.") + f"{utc.microsecond // 1000:03d}Z"}
 
 
+def whole_seconds(message: Message, chat: Chat) -> Message:
+    # a DATETIME column without fractions: they are dropped (truncated, not rounded), and ordered so
+    utc = parse_instant(message["created_at"]).astimezone(timezone.utc)
+    return message | {"created_at": utc.strftime("%Y-%m-%dT%H:%M:%SZ")}
+
+
 def metadata_with(extra: Callable[[dict[str, Any]], dict[str, Any]]) -> Callable[[Message, Chat], Message]:
     return lambda message, chat: message | {"metadata": message["metadata"] | extra(message["metadata"])}
 
@@ -32,6 +43,7 @@ def metadata_with(extra: Callable[[dict[str, Any]], dict[str, Any]]) -> Callable
 STORED: dict[str, Callable[[Message, Chat], Message]] = {
     "offset-plus-0200": plus_0200,
     "millis": millis,
+    "whole-second-timestamps": whole_seconds,
     "extra-fields": lambda message, chat: message | {"chat_id": chat.id, "edited": False},
     "org-extra-fields": lambda message, chat: message | {"edited": False, "attachments": []},
     "org-metadata-extra-fields": metadata_with(lambda metadata: {"prompt_tokens": 0, "cached": False}),
@@ -56,3 +68,42 @@ patch("tiebreak-insertion", replaces=Store.tie_break)(returns("m.seq"))
 def next_offset(self: TenantKey, envelope: Step, window: Window, total: int, messages: list[Message]) -> dict[str, Any]:
     body = envelope(window, total, messages)
     return body | {"next_offset": window.offset + len(messages) if body["has_more"] else None}
+
+
+# ---------------------------------------------------------------- a live chat: new messages while the suite reads it
+
+LIVE_EVERY = 30  # requests between two new messages
+
+
+@dataclass
+class LiveChat:
+    """The dataset's populated chat, which gains a message, newer than any, every LIVE_EVERY requests."""
+
+    chat: Chat
+    newest: datetime
+    requests: int = 0
+    added: int = 0
+
+    def next_message(self) -> Message:
+        self.added += 1
+        self.newest += timedelta(seconds=1)
+        return {"id": f"msg-live-{self.added:04d}", "content": f"live message {self.added}",
+                "sender_role": "assistant", "media_type": None, "media_url": None,
+                "created_at": self.newest.astimezone(timezone.utc).isoformat().replace("+00:00", "Z"),
+                "metadata": {}}
+
+
+@patch("live-chat", wraps=Store.__init__)
+def with_live_chat(self: Store, init: Step, dataset: Dataset) -> None:
+    init(dataset)
+    chat = dataset.chat("populated")
+    self.live = LiveChat(chat, max(parse_instant(message["created_at"]) for message in chat.messages))
+
+
+@patch("live-chat", wraps=Server.answer)
+async def growing(self: Server, answer: Step, request: Request) -> Response:
+    live: LiveChat = self.store.live
+    live.requests += 1
+    if live.requests % LIVE_EVERY == 0:
+        self.store.insert(live.next_message(), live.chat)
+    return await answer(request)

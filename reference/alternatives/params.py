@@ -1,4 +1,5 @@
-"""Variations of reading the request: limit=0, empty values, malformed and negative chat ids, the order."""
+"""Variations of reading the request: limit=0, empty values, malformed, negative and impossible chat ids, the
+order and its letter case, which check comes first."""
 
 from __future__ import annotations
 
@@ -6,10 +7,11 @@ import re
 from dataclasses import replace
 
 from starlette.datastructures import QueryParams
+from starlette.requests import Request
 
 from conformance.dataset import ChatId
 from reference.server import MAX_LIMIT, ApiError, OrgToken, Server, TenantKey
-from reference.store import Window
+from reference.store import INT64_MAX, Scope, Window
 from reference.variants import Step, patch
 
 SIGNED = re.compile(r"-?[0-9]+")
@@ -43,3 +45,25 @@ def newest_first(self: OrgToken, parse_query: Step, params: QueryParams) -> Wind
 @patch("org-negative-id-404", wraps=Server.parse_chat_id)
 def negative_id_looked_up(self: OrgToken, parse_chat_id: Step, raw: str) -> ChatId:
     return int(raw) if SIGNED.fullmatch(raw) else parse_chat_id(raw)
+
+
+@patch("order-case-insensitive", wraps=TenantKey.parse_order)
+def order_any_case(self: TenantKey, parse_order: Step, raw: str | None) -> str:
+    return parse_order(None if raw is None else raw.lower())
+
+
+@patch("validate-query-first", replaces=Server.admit)
+def query_before_chat(self: Server, request: Request) -> tuple[Scope, Window]:
+    # the credential (401), then the query (400), and only then the chat id (400) and the chat (404)
+    tenant = self.authenticate(request)
+    window = self.parse_query(request.query_params)
+    chat_id = self.parse_chat_id(self.raw_chat_id(request))
+    return self.find_chat(chat_id, tenant), window
+
+
+@patch("org-invalid-id-400", wraps=Server.parse_chat_id)
+def impossible_id_refused(self: OrgToken, parse_chat_id: Step, raw: str) -> ChatId:
+    chat_id = parse_chat_id(raw)  # digits only: a negative id is already refused
+    if not 1 <= chat_id <= INT64_MAX:  # ids are positive 64-bit integers (a BIGINT key)
+        raise ApiError(400, self.path_chat_id.malformed)
+    return chat_id

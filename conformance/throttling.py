@@ -1,0 +1,107 @@
+"""A target that says "not now" (429, or 503 with Retry-After): how long to wait before sending the GET again.
+
+Waiting is bounded: each wait by MAX_WAIT, all of a process's waits together by --max-throttle-wait. A target
+that keeps throttling past that stops the run (ThrottleExhausted, a budget stop), so the run still ends.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from email.utils import parsedate_to_datetime
+
+THROTTLED = 429  # Too Many Requests: waited out, with or without Retry-After
+UNAVAILABLE = 503  # Service Unavailable: waited out only when it says when to come back
+BACKOFF = 1.0  # seconds to wait after a 429 that does not say how long
+MIN_WAIT = 0.1  # "Retry-After: 0" (or a past date) still waits this long: no tight loop of resends
+MAX_WAIT = 60.0  # seconds: the longest single wait; a longer Retry-After (within the total) is waited this long
+ASCTIME = "%a %b %d %H:%M:%S %Y"  # RFC 9110's obsolete asctime form (RFC 850's is read by email.utils)
+
+
+def retry_after(value: str | None, now: datetime) -> float | None:
+    """Seconds to wait by a Retry-After value (RFC 9110 §10.2.3): delta-seconds or an HTTP-date (≥ 0);
+    None when there is no value or it is neither."""
+    if value is None:
+        return None
+    text = value.strip()
+    if text.isascii() and text.isdigit():
+        return float(int(text))
+    when = _http_date(text)
+    if when is None:
+        return None
+    return max(0.0, (when - now).total_seconds())
+
+
+def _http_date(text: str) -> datetime | None:
+    try:
+        when = parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError):
+        try:
+            when = datetime.strptime(" ".join(text.split()), ASCTIME)
+        except ValueError:
+            return None
+    # An HTTP-date is in GMT; a date written without a zone is read as GMT too.
+    return when if when.tzinfo is not None else when.replace(tzinfo=timezone.utc)
+
+
+def told_wait(status: int, headers: dict[str, str], now: datetime) -> float | None:
+    """How long the target asks to be left alone before the same GET, or None when its answer is the answer.
+
+    A 429 always asks (BACKOFF when it does not say how long); a 503 asks only with a readable Retry-After.
+    """
+    if status not in (THROTTLED, UNAVAILABLE):
+        return None
+    told = retry_after(headers.get("retry-after"), now)
+    if told is None:
+        return BACKOFF if status == THROTTLED else None
+    return told
+
+
+class ThrottleBudget:
+    """The waits of one process: their number and total, within --max-throttle-wait."""
+
+    def __init__(self, max_total: float) -> None:
+        self.max_total = max_total
+        self.waits = 0
+        self.waited = 0.0
+        self._lock = threading.Lock()
+
+    def take(self, told: float) -> float | None:
+        """The seconds to wait now for a target that asked for `told` (at most MAX_WAIT), counted as waited; None
+        when `told` is more than what is left of --max-throttle-wait (the caller stops the run)."""
+        told = max(told, MIN_WAIT)
+        with self._lock:
+            if told > self.max_total - self.waited:
+                return None  # it cannot be waited out within the cap: no use waiting part of it
+            wait = min(told, MAX_WAIT)
+            self.waits += 1
+            self.waited += wait
+        return wait
+
+    def so_far(self) -> Throttling:
+        with self._lock:
+            return Throttling(self.waits, self.waited)
+
+
+@dataclass(frozen=True)
+class Throttling:
+    """How often and how long a run waited for a throttling target (a process's, or the sum of several)."""
+
+    waits: int = 0
+    seconds: float = 0.0
+
+    def __add__(self, other: Throttling) -> Throttling:
+        return Throttling(self.waits + other.waits, self.seconds + other.seconds)
+
+    def encode(self) -> str:
+        """As a test report's user property (which survives xdist)."""
+        return f"{self.waits} {self.seconds:.3f}"
+
+    @classmethod
+    def decode(cls, text: str) -> Throttling:
+        waits, seconds = text.split()
+        return cls(int(waits), float(seconds))
+
+    def describe(self) -> str:
+        return f"throttled {self.waits}× ({self.seconds:.0f} s waited)"

@@ -1,0 +1,191 @@
+"""A target that throttles (429, 503 with Retry-After) is waited for within caps; a 429 is never a failure."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+from email.utils import format_datetime
+
+import pytest
+
+from conformance.client import Client, Limits, ThrottleExhausted
+from conformance.results import Results
+from conformance.throttling import BACKOFF, MAX_WAIT, MIN_WAIT, ThrottleBudget, Throttling, retry_after, told_wait
+from fakes import scripted_server
+from harness import run_suite, serve
+
+NOW = datetime(2025, 3, 1, 12, 0, 0, tzinfo=timezone.utc)
+OK = (200, {}, b"[]")
+
+
+def http_date(when: datetime) -> str:
+    return format_datetime(when, usegmt=True)  # IMF-fixdate: "Sat, 01 Mar 2025 12:00:10 GMT"
+
+
+# ------------------------------------------------------------------ reading Retry-After
+
+@pytest.mark.parametrize(("value", "seconds"), [
+    ("3", 3.0), (" 120 ", 120.0), ("0", 0.0),
+    (http_date(NOW + timedelta(seconds=10)), 10.0),
+    ("Saturday, 01-Mar-25 12:00:30 GMT", 30.0),  # RFC 850, obsolete
+    ("Sat Mar  1 12:01:00 2025", 60.0),  # asctime, obsolete
+    (http_date(NOW - timedelta(hours=1)), 0.0),  # already past: no wait
+])
+def test_retry_after_is_delta_seconds_or_an_http_date(value, seconds):
+    assert retry_after(value, NOW) == pytest.approx(seconds)
+
+
+@pytest.mark.parametrize("value", [None, "", "1.5", "-1", "soon", "٣", "1 2", "Mon, 99 Foo 2025 00:00:00 GMT"])
+def test_an_unreadable_retry_after_is_none(value):
+    assert retry_after(value, NOW) is None
+
+
+@pytest.mark.parametrize(("status", "headers", "wait"), [
+    (429, {}, BACKOFF), (429, {"retry-after": "2"}, 2.0), (429, {"retry-after": "later"}, BACKOFF),
+    (503, {"retry-after": "5"}, 5.0), (503, {}, None), (503, {"retry-after": "later"}, None),
+    (200, {"retry-after": "5"}, None), (500, {"retry-after": "5"}, None), (404, {}, None),
+])
+def test_only_429_and_503_with_retry_after_ask_for_a_wait(status, headers, wait):
+    assert told_wait(status, headers, NOW) == wait
+
+
+# ------------------------------------------------------------------ the caps
+
+def test_each_wait_is_floored_and_capped_and_counted():
+    budget = ThrottleBudget(max_total=300)
+    assert budget.take(0) == MIN_WAIT
+    assert budget.take(2) == 2
+    assert budget.take(MAX_WAIT * 2) == MAX_WAIT  # within the total: waited MAX_WAIT, then asked again
+    assert budget.so_far() == Throttling(3, pytest.approx(MIN_WAIT + 2 + MAX_WAIT))
+
+
+def test_a_wait_past_the_total_is_refused_and_not_counted():
+    budget = ThrottleBudget(max_total=3)
+    assert [budget.take(1), budget.take(1), budget.take(1)] == [1, 1, 1]
+    assert budget.take(1) is None
+    assert budget.take(3600) is None  # never waited in part
+    assert budget.so_far() == Throttling(3, 3.0)
+
+
+def test_a_zero_total_stops_at_the_first_throttle():
+    assert ThrottleBudget(max_total=0).take(1) is None
+
+
+# ------------------------------------------------------------------ the client
+
+@pytest.fixture
+def no_sleep(monkeypatch):
+    """The client's waits, recorded instead of slept."""
+    slept: list[float] = []
+    monkeypatch.setattr("conformance.client.time.sleep", slept.append)
+    return slept
+
+
+def client_for(url: str, limits: Limits) -> Client:
+    return Client(url, "X-API-Key", timeout=5.0, limits=limits)
+
+
+def test_a_429_is_waited_out_and_the_same_get_resent(no_sleep):
+    later = http_date(datetime.now(timezone.utc) + timedelta(seconds=30))
+    script = [(429, {"Retry-After": "2"}, b"{}"), (429, {}, b"{}"), (503, {"Retry-After": later}, b"{}"), OK]
+    limits = Limits(max_requests=10, rate_per_second=None, max_throttle_wait=120)
+    with scripted_server(*script) as (url, asked):
+        client = client_for(url, limits)
+        exchange = client.get_messages(7, {"limit": 5})
+        client.close()
+    assert exchange.status == 200
+    assert asked == ["/api/v1/chats/7/messages?limit=5"] * 4
+    assert no_sleep[:2] == [2.0, BACKOFF] and 28 <= no_sleep[2] <= 30
+    assert limits.sent == 4  # each resend counts against --max-requests
+    assert limits.throttle.so_far().waits == 3
+
+
+def test_a_503_without_retry_after_is_the_answer(no_sleep):
+    limits = Limits(max_requests=10, rate_per_second=None)
+    with scripted_server((503, {}, b'{"detail": "down"}'), OK) as (url, asked):
+        client = client_for(url, limits)
+        assert client.get_messages(7).status == 503
+        client.close()
+    assert len(asked) == 1 and no_sleep == []
+
+
+def test_a_target_that_throttles_forever_stops_the_run_at_the_total_cap(no_sleep):
+    limits = Limits(max_requests=100, rate_per_second=None, max_throttle_wait=5)
+    with scripted_server((429, {"Retry-After": "2"}, b"{}")) as (url, asked):
+        client = client_for(url, limits)
+        with pytest.raises(ThrottleExhausted, match=r"throttle wait limit reached: 5 s \(--max-throttle-wait\)"):
+            client.get_messages(7)
+        client.close()
+    assert no_sleep == [2.0, 2.0] and len(asked) == 3
+
+
+def test_resends_count_against_max_requests(no_sleep):
+    from conformance.client import BudgetExhausted
+
+    limits = Limits(max_requests=3, rate_per_second=None, max_throttle_wait=100)
+    with scripted_server((429, {"Retry-After": "1"}, b"{}")) as (url, asked):
+        client = client_for(url, limits)
+        with pytest.raises(BudgetExhausted, match="3 requests sent"):
+            client.get_messages(7)
+        client.close()
+    assert len(asked) == 3
+
+
+def test_a_wait_ends_with_the_run_duration(monkeypatch, no_sleep):
+    now = [1000.0]
+    monkeypatch.setattr("conformance.client.time.monotonic", lambda: now[0])
+    limits = Limits(max_requests=10, rate_per_second=None, max_duration=10, started_at=995.0)
+    limits.pause(30)
+    assert no_sleep == [5.0]
+
+
+# ------------------------------------------------------------------ reporting, across processes
+
+def test_throttling_is_summed_over_processes_keeping_each_ones_latest():
+    results = Results("org-token", {})
+    for value in ("gw0 1 1.000", "gw1 2 2.500", "gw0 3 3.000", "gw0 2 2.000", "main 1 0.100"):
+        results.note_throttling(value)
+    assert results.throttling == Throttling(6, pytest.approx(5.6))
+    assert "throttled 6× (6 s waited)" in results.summary_line()
+
+
+def test_an_unthrottled_run_says_nothing_of_it():
+    assert "throttled" not in Results("org-token", {}).summary_line()
+
+
+# ------------------------------------------------------------------ whole runs
+
+@pytest.mark.slow
+def test_a_rate_limited_target_passes_and_the_waits_are_reported_across_workers():
+    with serve("org-token", variation="rate-limited") as url:
+        run = run_suite("--profile", "org-token", "-n", "2", base_url=url)
+    assert run.returncode == 0 and not run.failed(), run.output[-3000:]
+    throttled = run.report["throttled"]
+    assert throttled["waits"] >= 1 and throttled["seconds"] >= throttled["waits"] * 1.0, throttled
+    assert f"throttled {throttled['waits']}×" in run.report["summary"]
+
+
+SLOW_DOWN = (429, {"Retry-After": "1"}, b'{"detail": "slow down"}')
+
+
+@pytest.mark.slow
+def test_a_target_that_always_throttles_stops_at_the_preflight():
+    with scripted_server(SLOW_DOWN) as (url, asked):
+        run = run_suite("--profile", "org-token", "--api-key", "k-1", "--max-throttle-wait", "2", base_url=url,
+                        timeout=60)
+    assert run.returncode == 2, run.output[-3000:]
+    assert "throttle wait limit reached: 2 s (--max-throttle-wait)" in run.output
+    assert len(asked) == 3  # the preflight, sent again twice
+
+
+@pytest.mark.slow
+def test_a_target_that_starts_throttling_for_good_stops_the_run_incomplete():
+    with scripted_server(OK, SLOW_DOWN) as (url, asked):
+        run = run_suite("--profile", "org-token", "--api-key", "k-1", "--max-throttle-wait", "2", base_url=url,
+                        timeout=60)
+    assert run.returncode == 2, run.output[-3000:]
+    assert run.report["complete"] is False and run.report["passed_gate"] is False
+    assert run.report["stopped"].startswith("throttle wait limit reached: 2 s (--max-throttle-wait)")
+    assert run.report["summary"].startswith("INCOMPLETE (throttle wait limit reached")
+    assert run.report["throttled"] == {"waits": 2, "seconds": 2.0}
+    assert not run.failed()  # a 429 fails no requirement
+    assert len(asked) == 4  # the preflight, then one GET sent three times
