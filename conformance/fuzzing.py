@@ -35,6 +35,7 @@ BUILTIN_CHECKS = [
 ]
 
 HUGE_OFFSET = 2**31 - 1
+UNDOCUMENTED_CONTENT_TYPE = "ST105"
 REQUIREMENT_PREFIX = re.compile(r"^([A-Z][A-Z0-9]*(?:-[A-Z0-9]+)+): ")
 
 
@@ -96,19 +97,25 @@ def load_schema(profile: Profile) -> Any:
     schema.config.phases.coverage.unexpected_methods = set()
     schema.config.checks.ignored_auth.enabled = False
     schema.config.checks.negative_data_rejection.expected_statuses = list(profile.rejections)
-    if profile.empty_acceptances_allowed:
-        schema.hook("filter_failure")(_allowed_acceptances)
+    schema.hook("filter_failure")(_accepted_readings)
     return schema
 
 
-def _allowed_acceptances(context: Any, failure: Any, case: Any, response: Any) -> bool:
-    """filter_failure: negative requests the catalogue allows to succeed are not failures.
+def _accepted_readings(context: Any, failure: Any, case: Any, response: Any) -> bool:
+    """filter_failure: what the catalogue accepts is not a failure.
 
-    limit=0 answered with an empty page (IMPL-LIMIT-ZERO); an empty value answered as if absent (IMPL-EMPTY-VALUE).
+    An error written as application/problem+json or another +json type (IMPL-ERROR-MEDIA-TYPE); negative
+    requests allowed to succeed: limit=0 with an empty page (IMPL-LIMIT-ZERO), an empty value as if absent
+    (IMPL-EMPTY-VALUE), order in other letter case read as its lower-case value (IMPL-ORDER-CASE; the page
+    rules judge the order).
     """
+    if getattr(failure, "code", "") == UNDOCUMENTED_CONTENT_TYPE and response.status_code >= 400:
+        return not http.is_error_media_type(str(response.headers.get("content-type", [""])[0]))
     if not isinstance(failure, AcceptedNegativeData) or response.status_code != 200:
         return True
     if any(str(value) == "" for value in case.query.values()):
+        return False
+    if _order_in_other_case(case.query):
         return False
     if str(case.query.get("limit")) == "0":
         try:
@@ -116,6 +123,17 @@ def _allowed_acceptances(context: Any, failure: Any, case: Any, response: Any) -
         except (ValueError, AttributeError):
             return True
     return True
+
+
+def _order_in_other_case(query: dict[str, Any]) -> bool:
+    """order=ASC, Desc, …: the only thing wrong with the query (offset and limit, if any, are valid)."""
+    order = str(query.get("order", ""))
+    if order.lower() not in ("asc", "desc") or order in ("asc", "desc"):
+        return False
+    try:
+        return int(str(query.get("offset", 0))) >= 0 and 1 <= int(str(query.get("limit", 50))) <= 100
+    except ValueError:
+        return False
 
 
 def known_chats(target: Target) -> list[tuple[str, Any]]:
@@ -140,18 +158,25 @@ def expected_status(ctx: Any, response: Any, case: Any) -> None:
             access.missing_key_401[profile](status, "a request without a key", allowed=(400, 401))
         return
     ours = pick.chat_role not in ("foreign", "unknown")
+    # An offset beyond 32 bits may be refused (IMPL-HUGE-OFFSET), before or after the chat is looked up.
+    refused = (400,) if int(str(case.query.get("offset", 0))) > HUGE_OFFSET else ()
     if pick.key_name == "none":
         access.missing_key_401[profile](status, f"no {sent.target.auth_header} header")
     elif pick.key_name == "foreign" and ours or pick.key_name == "primary" and pick.chat_role == "foreign":
-        access.foreign_refused[profile](status, profile.foreign_status, "a chat of another tenant")
+        access.foreign_refused[profile](status, (profile.foreign_status, *refused), "a chat of another tenant")
     elif pick.chat_role == "unknown":
         dataset = sent.target.dataset
         if not (dataset and any(c.id == pick.chat_id for c in dataset.chats)):
-            chats.unknown_is_404[profile](status, "a chat id that names no chat", profile.unknown_chat_statuses(pick.chat_id))
+            chats.unknown_is_404[profile](status, "a chat id that names no chat",
+                                          (*profile.unknown_chat_statuses(pick.chat_id), *refused))
     elif params.valid_accepted.id_in(profile):
-        # An offset beyond 32 bits may be refused (IMPL-HUGE-OFFSET).
-        huge = int(str(case.query.get("offset", 0))) > HUGE_OFFSET
-        params.valid_accepted(status, "valid parameters for the caller's own chat", (200, 400) if huge else (200,))
+        params.valid_accepted(status, "valid parameters for the caller's own chat", (200, *refused))
+
+
+def no_internals(status: int, body: bytes, profile: Profile) -> None:
+    """An error body shows no internals: a MUST for a 5xx, a SHOULD for any other."""
+    http.no_internals_in_5xx[profile](status, body)
+    http.no_internals[profile](body)
 
 
 def choose(case: Any, target: Target, roles: Sequence[tuple[str, Any]]) -> Pick:

@@ -32,7 +32,7 @@ class Profile:
     rejections: tuple[str, ...]  # the statuses a request the spec forbids may be answered with
     foreign_status: int  # what a chat of another tenant (organisation) is answered
     item_depth: int  # how deep in a 200 body's schema path one message begins
-    empty_acceptances_allowed: bool  # limit=0 or an empty value answered 200 is an accepted reading
+    messages_key: str | None  # where a 200 body holds its messages: under this key, or (None) the body itself
 
     @property
     def no_such_chat(self) -> ChatId:
@@ -57,10 +57,17 @@ class Profile:
             raise ValueError(f"the {self.name} profile's chat ids are integers, got {text!r}") from None
 
     def unknown_chat_statuses(self, chat_id: Any) -> tuple[int, ...]:
-        """What a chat id that names no chat may be answered: 404, or 400 too for a negative integer id that no chat
-        can have (IMPL-ORG-NEGATIVE-ID)."""
-        negative = self.integer_chat_ids and isinstance(chat_id, int) and chat_id < 0
-        return (400, 404) if negative else (404,)
+        """What a chat id that names no chat may be answered: 404, or 400 too for an integer id that no chat can
+        have, 0, negative or beyond 64 bits (IMPL-ORG-NEGATIVE-ID)."""
+        impossible = self.integer_chat_ids and isinstance(chat_id, int) and not 0 < chat_id < 2**63
+        return (400, 404) if impossible else (404,)
+
+    def message_ids(self, body: Any) -> list[Any] | None:
+        """The ids of the messages of a 200 body of this variant, in order; None when the body holds none."""
+        messages = body.get(self.messages_key) if self.messages_key and isinstance(body, dict) else body
+        if not isinstance(messages, list):
+            return None
+        return [m.get("id") if isinstance(m, dict) else None for m in messages]
 
     def chat_id_problem(self, value: Any) -> str | None:
         """Why `value` cannot be a chat id of a dataset of this profile; None when it can."""
@@ -80,14 +87,14 @@ TENANT_KEY = Profile(
     unknown_chats=("00000000-0000-4000-8000-000000000000", "7d444840-9dc0-41fb-8c9b-6e2a5f0d3c11"),
     malformed_chat_ids=("not-a-uuid", "12345", "zzzzzzzz-zzzz-zzzz-zzzz-zzzzzzzzzzzz", "' OR '1'='1"),
     malformed_statuses=(400, 404), messages_name_their_chat=False,
-    rejections=("400", "401", "404"), foreign_status=404, item_depth=2, empty_acceptances_allowed=True,
+    rejections=("400", "401", "404"), foreign_status=404, item_depth=2, messages_key="messages",
 )
 ORG_TOKEN = Profile(
     name="org-token", checks="org_token", spec_file="org-token.yaml", dataset_file="org-dataset.json",
     auth_header="Authorization", chat_id_parameter="chatID", integer_chat_ids=True,
     unknown_chats=(987654321, 0), malformed_chat_ids=("abc", "1.5", "12abc", "1e3"), malformed_statuses=(400,),
     messages_name_their_chat=True,
-    rejections=("400", "401", "403", "404"), foreign_status=403, item_depth=1, empty_acceptances_allowed=False,
+    rejections=("400", "401", "403", "404"), foreign_status=403, item_depth=1, messages_key=None,
 )
 
 BY_NAME: dict[str, Profile] = {p.name: p for p in (TENANT_KEY, ORG_TOKEN)}

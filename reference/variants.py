@@ -43,7 +43,8 @@ class Switch:
     name: str
     profile: str
     description: str
-    violates: tuple[str, ...] = ()  # requirement ids a mutant breaks in this profile; empty for variations
+    violates: tuple[str, ...] = ()  # a mutant: the requirement ids it breaks in this profile
+    warns: tuple[str, ...] = ()  # a variation: SHOULD requirements its allowed reading falls short of (warned, not failed)
     suite_args: tuple[str, ...] = ()  # extra suite options the self-test runs it with (e.g. a short timeout)
     modes: tuple[str, ...] = MODES  # a variation: the suite's modes it must pass in (live data: discovery only)
 
@@ -129,8 +130,9 @@ def mutants() -> tuple[Switch, ...]:
 def variations() -> tuple[Switch, ...]:
     """One Switch per (variation, profile), in the order of the file."""
     return tuple(
-        Switch(entry["name"], profile, entry["description"], modes=_of_modes(entry))
-        for entry in _entries("variations.yaml", {"name", "profiles", "description"}, {"modes"})
+        Switch(entry["name"], profile, entry["description"], warns=tuple(entry.get("warns", {}).get(profile, ())),
+               modes=_of_modes(entry))
+        for entry in _entries("variations.yaml", {"name", "profiles", "description"}, {"modes", "warns"})
         for profile in _of_profiles(entry, dict.fromkeys(entry["profiles"]))
     )
 

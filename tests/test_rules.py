@@ -518,9 +518,9 @@ def test_no_server_error_rejects_exactly_5xx_and_above(status):
 
 # ------------------------------------------------------------------ json_content_type
 
-# HTTP-CONTENT-TYPE-JSON: "Content-Type application/json (parameters such as charset allowed)". Media types
-# are case-insensitive (RFC 9110 §8.3.1); other JSON-based types such as application/problem+json are not
-# application/json, so the statement excludes them.
+# HTTP-CONTENT-TYPE-JSON: a 200 is "application/json (parameters such as charset allowed)". Media types are
+# case-insensitive (RFC 9110 §8.3.1); other JSON-based types such as application/problem+json are not
+# application/json, so a 200 may not use them. An error may (IMPL-ERROR-MEDIA-TYPE).
 JSON_CONTENT_TYPES = ["application/json", "application/json; charset=utf-8", "application/json;charset=UTF-8",
                       "Application/JSON", "APPLICATION/JSON; CHARSET=utf-8", " application/json ",
                       'application/json; charset="utf-8"; profile=x']
@@ -541,6 +541,31 @@ def test_json_content_type_rejects_every_other_media_type(content_type):
         http.json_content_type[TK](content_type)
     with violates("ORG-HTTP-CONTENT-TYPE-JSON"):
         http.json_content_type[ORG](content_type)
+
+
+ERROR_JSON_CONTENT_TYPES = ["application/problem+json", "application/problem+json; charset=utf-8",
+                            "application/vnd.api+json", "Application/Problem+JSON"]
+NOT_ERROR_JSON_CONTENT_TYPES = ["", "text/html", "text/json", "application/jsonp", "application/json-seq",
+                                "application/+json", "text/problem+json", "application/problem+xml"]
+
+
+@pytest.mark.parametrize("status", [400, 401, 404, 500])
+@pytest.mark.parametrize("content_type", [*JSON_CONTENT_TYPES, *ERROR_JSON_CONTENT_TYPES])
+def test_json_content_type_accepts_any_json_media_type_for_an_error(content_type, status):
+    http.json_content_type[TK](content_type, status)
+    http.json_content_type[ORG](content_type, status)
+
+
+@pytest.mark.parametrize("content_type", ERROR_JSON_CONTENT_TYPES)
+def test_json_content_type_refuses_a_suffixed_json_media_type_for_a_200(content_type):
+    with violates("HTTP-CONTENT-TYPE-JSON"):
+        http.json_content_type[TK](content_type, 200)
+
+
+@pytest.mark.parametrize("content_type", NOT_ERROR_JSON_CONTENT_TYPES)
+def test_json_content_type_refuses_what_is_no_json_media_type_for_an_error(content_type):
+    with violates("ORG-HTTP-CONTENT-TYPE-JSON"):
+        http.json_content_type[ORG](content_type, 404)
 
 
 def test_a_missing_content_type_is_reported_as_missing():
@@ -574,6 +599,22 @@ STACK_TRACES = {
     "java frame": b'{"detail": "java.lang.NullPointerException at com.x.Y(Y.java:12)"}',
     "java frame, inner class": b"java.lang.IllegalStateException\n\tat com.acme.Api$Handler.get(Api.java:301)",
     "java frame in a plain body": b"at org.springframework.web.Servlet.service(Servlet.java:750)",
+    "go panic": b'panic: runtime error: index out of range [3] with length 3\n',
+    "go goroutine dump": b"goroutine 17 [running]:\nmain.handler(0xc000012345)",
+    "go frame": b"\t/app/internal/api/messages.go:87 +0x1d4",
+    ".net frame": b"   at Chat.Api.MessagesController.Get(Guid chatId) in /src/Chat.Api/MessagesController.cs:line 42",
+    ".net exception": b'{"title": "System.NullReferenceException: Object reference not set"}',
+    "ruby frame": b"/app/app/controllers/messages_controller.rb:14:in `index'",
+    "php fatal": b"PHP Fatal error:  Uncaught TypeError in /var/www/api.php:12",
+    "php trace": b"Stack trace:\n#0 /var/www/src/Messages.php(42): Db->query()",
+    "rust panic": b"thread 'tokio-runtime-worker' panicked at src/handlers.rs:88:14:",
+    "sqlstate": b'{"message": "SQLSTATE[22P02]: Invalid text representation"}',
+    "postgres uuid text": b'{"error": "invalid input syntax for type uuid: \\"abc\\""}',
+    "lib/pq": b'{"error": "pq: relation \\"messages\\" does not exist"}',
+    "psycopg": b'{"detail": "psycopg.errors.UndefinedColumn: column m.sort does not exist"}',
+    "oracle": b'{"detail": "ORA-01722: invalid number"}',
+    "sqlite": b'{"detail": "SQLITE_ERROR: no such column: sort"}',
+    "mysql": b'{"detail": "You have an error in your SQL syntax; check the manual"}',
 }
 ORDINARY_ERRORS = {
     "limit": b'{"detail": "limit must be at most 100"}',
@@ -582,26 +623,45 @@ ORDINARY_ERRORS = {
     "at in prose": b'{"detail": "look at the docs (limit is at most 100)"}',
     "file in prose": b'{"detail": "File too large, line length exceeded"}',
     "org": b'{"error": "Permission denied (Chat doesn\'t belong to user\'s org)"}',
+    "panic in prose": b'{"detail": "Don\'t panic, the chat is not found"}',
+    "ids and numbers": b'{"detail": "Chat 7d444840-9dc0-41fb-8c9b-6e2a5f0d3c11 not found", "code": 404}',
+    "go error without a frame": b'{"error": "strconv.Atoi: parsing \\"abc\\": invalid syntax"}',
     "empty": b"",
     "not utf-8": b"\xff\xfe\xfd",
 }
 
 
 @pytest.mark.parametrize("body", STACK_TRACES.values(), ids=STACK_TRACES.keys())
-def test_no_stack_trace_catches_python_and_java_traces(body):
+def test_no_internals_catches_frames_panics_and_database_text_of_every_stack(body):
     with violates("HTTP-NO-STACK-TRACE"):
-        http.no_stack_trace(body)
+        http.no_internals[TK](body)
+    with violates("ORG-NO-INTERNALS"):
+        http.no_internals[ORG](body)
 
 
 @pytest.mark.parametrize("body", ORDINARY_ERRORS.values(), ids=ORDINARY_ERRORS.keys())
-def test_no_stack_trace_passes_ordinary_messages(body):
-    http.no_stack_trace(body)
+def test_no_internals_passes_ordinary_messages(body):
+    http.no_internals[TK](body)
+    http.no_internals_in_5xx[ORG](500, body)
 
 
-def test_no_stack_trace_catches_a_python_frame_inside_a_json_string():
+def test_no_internals_catches_a_python_frame_inside_a_json_string():
     body = json.dumps({"detail": 'File "/app/main.py", line 12, in get_messages'}).encode()
     with violates("HTTP-NO-STACK-TRACE"):
-        http.no_stack_trace(body)
+        http.no_internals[TK](body)
+
+
+@pytest.mark.parametrize("status", [500, 502, 503])
+def test_internals_in_a_server_error_break_the_must(status):
+    with violates("HTTP-5XX-NO-INTERNALS"):
+        http.no_internals_in_5xx[TK](status, STACK_TRACES["go panic"])
+    with violates("ORG-5XX-NO-INTERNALS"):
+        http.no_internals_in_5xx[ORG](status, STACK_TRACES["sqlstate"])
+
+
+@pytest.mark.parametrize("status", [200, 400, 404])
+def test_internals_below_500_are_left_to_the_should(status):
+    http.no_internals_in_5xx[TK](status, STACK_TRACES["go panic"])
 
 
 @FAST
@@ -1175,11 +1235,30 @@ def test_content_exact_accepts_millisecond_precision(created_at):
     bodies.content_exact[TK](dataset_message(created_at=created_at), dataset_message())
 
 
-@pytest.mark.parametrize("created_at", ["2024-03-09T00:40:21.213369Z", "2024-03-09T00:40:21.215369+02:00",
-                                        "2024-03-09T00:40:21Z", "2024-03-09T00:40:22.215369Z"])
-def test_content_exact_rejects_another_instant(created_at):
+@pytest.mark.parametrize("created_at", ["2024-03-09T00:40:21.215369+02:00", "2024-03-09T00:40:22.215369Z",
+                                        "2024-03-09T00:40:20.215369Z", "2024-03-09T00:40:20Z"])
+def test_content_exact_rejects_another_instant_to_the_second(created_at):
     with violates("MSG-CONTENT-EXACT"):
         bodies.content_exact[TK](dataset_message(created_at=created_at), dataset_message())
+
+
+@pytest.mark.parametrize("created_at", ["2024-03-09T00:40:21Z", "2024-03-09T00:40:21.213369Z",
+                                        "2024-03-09T00:40:21.217Z", "2024-03-09T00:40:21.000Z"],
+                         ids=["whole second, truncated", "2 ms early", "ticks of 1/300 s", "fraction zeroed"])
+def test_a_lost_fraction_keeps_the_second_but_not_the_precision(created_at):
+    returned, expected = dataset_message(created_at=created_at), dataset_message()
+    bodies.content_exact[TK](returned, expected)
+    bodies.content_exact[ORG](returned, expected)
+    with violates("MSG-CREATED-AT-PRECISION"):
+        bodies.created_at_precision[TK](returned, expected)
+    with violates("ORG-CREATED-AT-PRECISION"):
+        bodies.created_at_precision[ORG](returned, expected)
+
+
+@pytest.mark.parametrize("created_at", ["2024-03-09T00:40:21.216Z", "2024-03-09T00:40:21.215Z",
+                                        "2024-03-09T02:40:21.215369+02:00"])
+def test_created_at_precision_accepts_the_instant_to_the_millisecond(created_at):
+    bodies.created_at_precision[TK](dataset_message(created_at=created_at), dataset_message())
 
 
 @pytest.mark.parametrize("stored, served", [(1, True), (True, 1), (0, False), (False, 0), (1, 1.0), (87.0, 87)],

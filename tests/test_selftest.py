@@ -30,23 +30,28 @@ def test_mutant_is_caught_naming_its_requirements(mutant, record_property):
     )
     if any(requirements()[r].level == "MUST" for r in declared):
         assert run.returncode == 1, f"a MUST violation must fail the run (exit {run.returncode})"
+    else:
+        assert run.returncode == 0, f"a defect of SHOULDs only is warned on; the run passes (exit {run.returncode})"
 
 
 # The plain reference server of each profile, then every legitimate variation in each of its profiles, in each
 # mode it declares: (label, profile, variation, mode)
-LEGITIMATE = [*[("reference", profile, None, mode) for profile in PROFILE_ARGS for mode in ("dataset", "discovery")],
-              *[(v["name"], v["profile"], v["name"], mode) for v in VARIATIONS for mode in v["modes"]]]
+LEGITIMATE = [*[("reference", profile, None, mode, ()) for profile in PROFILE_ARGS for mode in ("dataset", "discovery")],
+              *[(v["name"], v["profile"], v["name"], mode, v["warns"]) for v in VARIATIONS for mode in v["modes"]]]
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize(("label", "profile", "variation", "mode"), LEGITIMATE,
-                         ids=[f"{profile}:{label}-{mode}" for label, profile, _, mode in LEGITIMATE])
-def test_legitimate_server_passes(label, profile, variation, mode):
+@pytest.mark.parametrize(("label", "profile", "variation", "mode", "warns"), LEGITIMATE,
+                         ids=[f"{profile}:{label}-{mode}" for label, profile, _, mode, _ in LEGITIMATE])
+def test_legitimate_server_passes(label, profile, variation, mode, warns):
     with serve(profile, variation=variation) as url:
         args = [*PROFILE_ARGS[profile], *(["--no-dataset", *discovery_args(profile)] if mode == "discovery" else [])]
         run = run_suite(*args, base_url=url)
-    assert run.returncode == 0 and not run.failed(), (
-        f"{label} ({profile}, {mode} mode) must pass; failed {sorted(run.failed())}\n{run.output[-4000:]}"
+    warned = set(warns)  # SHOULD requirements the variation's reading falls short of: reported, never failing the run
+    assert all(requirements()[w].level == "SHOULD" for w in warned), f"{label} may be warned on SHOULDs only"
+    assert run.returncode == 0 and run.failed() <= warned, (
+        f"{label} ({profile}, {mode} mode) must pass (warned only on {sorted(warned)}); failed {sorted(run.failed())}"
+        f"\n{run.output[-4000:]}"
     )
 
 

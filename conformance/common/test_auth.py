@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from conformance.masking import Secret
-from conformance.near_misses import NEAR_MISSES
+from conformance.near_misses import NEAR_MISSES, OTHER_CASE
 from conformance.rules import access, checks
 from conformance.violations import evidence
 
@@ -38,10 +38,21 @@ def test_near_miss_of_a_valid_key_is_answered_401(client, target, need, variant)
     need("api_key", "chat_id")
     near = NEAR_MISSES[variant](target.api_key)
     if near == target.api_key:
-        pytest.skip(f"the key has no {variant} variant (e.g. no letters to change case)")
+        pytest.skip(f"the key has no {variant} variant")
     exchange = client.get_messages(target.chat_id, key=Secret(near))
     with evidence(exchange):
         access.near_miss_401[target.profile](exchange.status, f"a near miss of a valid key ({variant})")
+
+
+@checks(access.other_case_401)
+def test_valid_key_in_other_letter_case_is_answered_401(client, target, need):
+    need("api_key", "chat_id")
+    other = OTHER_CASE(target.api_key)
+    if other == target.api_key:
+        pytest.skip("the key has no letters")
+    exchange = client.get_messages(target.chat_id, key=Secret(other))
+    with evidence(exchange):
+        access.other_case_401[target.profile](exchange.status, "a valid key in other letter case")
 
 
 @checks(access.foreign_refused)
@@ -62,6 +73,16 @@ def test_foreign_chat_is_refused_to_us_and_200_to_its_tenant(client, need, targe
     theirs = client.get_messages(target.foreign_chat_id, key=target.api_key)
     with evidence(theirs):
         rule(theirs.status, target.profile.foreign_status, "the same chat asked by another tenant")
+
+
+@checks(access.foreign_like_unknown)
+def test_foreign_chat_is_answered_as_a_chat_that_does_not_exist(client, need, target):
+    need("api_key", "foreign_chat_id")
+    foreign = client.get_messages(target.foreign_chat_id, key=target.api_key)
+    unknown = client.get_messages(target.profile.no_such_chat, key=target.api_key)
+    with evidence(foreign):
+        access.foreign_like_unknown((foreign.status, foreign.body, target.foreign_chat_id),
+                                    (unknown.status, unknown.body, target.profile.no_such_chat))
 
 
 @checks(access.key_before_lookup)

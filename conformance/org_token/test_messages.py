@@ -90,6 +90,17 @@ def test_messages_equal_the_dataset(client, target, need, role):
                 bodies.content_exact[target.profile](message, expected[message["id"]])
 
 
+@checks(bodies.created_at_precision)
+def test_created_at_keeps_its_fraction_of_a_second(own_messages, target, need):
+    need("dataset")
+    exchange, body = own_messages
+    expected = {m["id"]: m for m in target.dataset.chat("populated").messages}
+    with evidence(exchange):
+        for message in body:
+            if message.get("id") in expected:
+                bodies.created_at_precision[target.profile](message, expected[message["id"]])
+
+
 @checks(bodies.created_at)
 def test_created_at_is_rfc3339(own_messages, target):
     exchange, body = own_messages
@@ -114,7 +125,7 @@ def test_every_answer_is_application_json(client, target, need, label):
     need(*(n for n in (chat, token) if n in ("chat_id", "api_key", "foreign_chat_id")))
     exchange = send(client, target, chat, token)
     with evidence(exchange):
-        http.json_content_type[target.profile](exchange.content_type)
+        http.json_content_type[target.profile](exchange.content_type, exchange.status)
 
 
 @checks(http.error_is_object_of_strings)
@@ -129,8 +140,26 @@ def test_error_bodies_are_objects_of_strings(client, target, need, label):
         http.error_is_object_of_strings(exchange.body)
 
 
+ODD_CHAT_IDS = ["99999999999999999999999", "-1", "0x10", "1;DROP TABLE chats", "%00"]
+
+
+@checks(http.no_internals_in_5xx, http.no_internals)
+@pytest.mark.parametrize("label", [*ERROR_REQUESTS, *ODD_CHAT_IDS])
+def test_no_body_exposes_internals(client, target, need, label):
+    need("api_key")
+    if label in ERROR_REQUESTS:
+        chat, token = ERROR_REQUESTS[label]
+        need(*(n for n in (chat, token) if n in ("chat_id", "api_key", "foreign_chat_id")))
+        exchange = send(client, target, chat, token)
+    else:
+        exchange = client.get_messages(label, key=target.api_key)
+    with evidence(exchange):
+        http.no_internals_in_5xx[target.profile](exchange.status, exchange.body)
+        http.no_internals[target.profile](exchange.body)
+
+
 @checks(http.no_server_error, http.status_documented)
-@pytest.mark.parametrize("chat_id", ["99999999999999999999999", "-1", "0x10", "1;DROP TABLE chats", "%00"])
+@pytest.mark.parametrize("chat_id", ODD_CHAT_IDS)
 def test_odd_chat_ids_are_answered_without_a_server_error(client, target, need, chat_id):
     need("api_key")
     exchange = client.get_messages(chat_id, key=target.api_key)

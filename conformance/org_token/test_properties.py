@@ -28,6 +28,7 @@ def body_rules(ctx, response, case):
             chats.org_all_messages([m["id"] for m in body], [m["id"] for m in chat.messages])
     elif response.status_code >= 400:
         http.error_is_object_of_strings(sent.exchange.body)
+        fuzzing.no_internals(response.status_code, sent.exchange.body, ORG_TOKEN)
 
 
 @checks(*RULES)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
+from typing import Any
 
 from conformance.rules.reading import expect_status
-from conformance.rules.registry import rule
+from conformance.rules.registry import fail, rule
 
 
 @rule("AUTH-MISSING-401", "ORG-AUTH-MISSING-401")
@@ -24,10 +26,16 @@ def near_miss_401(status: int, what: str) -> None:
     expect_status(status, [401], what)
 
 
+@rule("AUTH-KEY-CASE", "ORG-AUTH-KEY-CASE")
+def other_case_401(status: int, what: str) -> None:
+    """A valid key in other letter case is no key (a case-insensitive column matches it: a SHOULD)."""
+    expect_status(status, [401], what)
+
+
 @rule("AUTH-FOREIGN-404", "ORG-AUTH-FOREIGN-403")
-def foreign_refused(status: int, refused_with: int, what: str) -> None:
+def foreign_refused(status: int, refused_with: int | Sequence[int], what: str) -> None:
     """Another tenant's chat is refused with the profile's status (tenant-key 404, org-token 403)."""
-    expect_status(status, [refused_with], what)
+    expect_status(status, [refused_with] if isinstance(refused_with, int) else refused_with, what)
 
 
 @rule("AUTH-BEFORE-LOOKUP", "ORG-AUTH-BEFORE-LOOKUP")
@@ -38,3 +46,21 @@ def key_before_lookup(status: int, what: str) -> None:
 @rule("AUTH-PARAM-PRECEDENCE")
 def key_or_parameter_refused(status: int, what: str) -> None:
     expect_status(status, [400, 401], what)
+
+
+# What may differ between two answers that must tell nothing apart: ids, UUIDs, long hex (request ids), numbers.
+INCIDENTAL = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|[0-9a-fA-F]{16,}|\d+")
+
+
+def _set_aside(body: bytes, chat_id: Any) -> str:
+    return INCIDENTAL.sub("#", body.decode("utf-8", errors="replace").replace(str(chat_id), "#"))
+
+
+@rule("AUTH-FOREIGN-INDISTINGUISHABLE")
+def foreign_like_unknown(foreign: tuple[int, bytes, Any], unknown: tuple[int, bytes, Any]) -> None:
+    """(status, body, chat id) of another tenant's chat and of no chat: the same answer, ids set aside."""
+    (status, body, chat_id), (unknown_status, unknown_body, unknown_id) = foreign, unknown
+    if status != unknown_status:
+        fail(f"another tenant's chat is answered {status}, a chat that does not exist {unknown_status}")
+    if _set_aside(body, chat_id) != _set_aside(unknown_body, unknown_id):
+        fail(f"another tenant's chat is answered {body[:200]!r}, a chat that does not exist {unknown_body[:200]!r}")

@@ -74,15 +74,26 @@ def content_exact(returned: Mapping[str, Any], expected: Mapping[str, Any]) -> N
             fail(f"message {expected.get('id')!r}: field {name!r} is missing")
         got = returned[name]
         if name == "created_at":
-            if not _same_instant(got, want):
-                fail(f"message {expected.get('id')!r}: created_at {got!r} is not the instant {want!r}")
+            if not _same_instant(got, want, SECOND):
+                fail(f"message {expected.get('id')!r}: created_at {got!r} is not the instant {want!r} to the second")
         elif not holds_value(got, want):
             fail(f"message {expected.get('id')!r}: {name} differs: expected {short(want)}, got {short(got)}")
 
 
-def _same_instant(a: Any, b: Any) -> bool:
-    """Within a millisecond: a store of millisecond precision keeps the instant (IMPL-TIMESTAMP-FORMAT)."""
+SECOND, MILLISECOND = dt.timedelta(seconds=1), dt.timedelta(milliseconds=1)
+
+
+@rule("MSG-CREATED-AT-PRECISION", "ORG-CREATED-AT-PRECISION")
+def created_at_precision(returned: Mapping[str, Any], expected: Mapping[str, Any]) -> None:
+    """created_at keeps the dataset's fraction of a second, to the millisecond (IMPL-TIMESTAMP-FORMAT)."""
+    if not _same_instant(returned.get("created_at"), expected["created_at"], MILLISECOND):
+        fail(f"message {expected.get('id')!r}: created_at {returned.get('created_at')!r} has lost the fraction of "
+             f"{expected['created_at']!r}")
+
+
+def _same_instant(a: Any, b: Any, within: dt.timedelta) -> bool:
+    """Less than `within` apart; a value that does not parse is judged by its own rule, not here."""
     try:
-        return abs(parse_rfc3339(a) - parse_rfc3339(b)) < dt.timedelta(milliseconds=1)
+        return abs(parse_rfc3339(a) - parse_rfc3339(b)) < within
     except ValueError:
         return True

@@ -9,11 +9,22 @@ from conformance import spec
 from conformance.rules.reading import json_of
 from conformance.rules.registry import fail, rule
 
-# Python frames (also inside a JSON string, where quotes are escaped), Java and Node frames.
-STACK_TRACE = re.compile(
-    r'Traceback \(most recent call last\)|File \\?"[^"\\]+\\?", line \d+'
-    r"|\bat [\w.$/]+\([\w.]+:\d+\)|\bat \S+ \((?:/|file:)[^)]*:\d+:\d+\)"
-)
+# What a body must not show of the server's insides: stack frames, panics and database error text.
+INTERNALS = re.compile("|".join([
+    # Python (also inside a JSON string, where quotes are escaped), Java, Node
+    r'Traceback \(most recent call last\)|File \\?"[^"\\]+\\?", line \d+',
+    r"\bat [\w.$/]+\([\w.]+:\d+\)|\bat \S+ \((?:/|file:)[^)]*:\d+:\d+\)",
+    # Go: a panic, a goroutine dump, a frame
+    r"\bpanic: |goroutine \d+ \[[a-z ]+\]:|\.go:\d+ \+0x[0-9a-f]+",
+    # .NET, Ruby, PHP, Rust
+    r"\bat [\w.<>`]+\([^)]*\) in \S+:line \d+|\bSystem\.[\w.]*Exception\b",
+    r"\.rb:\d+:in [`']",
+    r"PHP (?:Fatal|Parse) error|Stack trace:\s*#0 |\.php(?:\(\d+\)|:\d+| on line \d+)",
+    r"panicked at |RUST_BACKTRACE",
+    # database error text
+    r"SQLSTATE|invalid input syntax for type|\bpq: |psycopg|\bORA-\d{5}\b|\bSQLITE_[A-Z]+|sqlite3\.\w*Error",
+    r"You have an error in your SQL syntax|duplicate key value violates",
+]))
 
 
 @rule("HTTP-ANSWERS", "ORG-HTTP-ANSWERS")
@@ -36,11 +47,27 @@ def status_documented(status: int, profile: str) -> None:
         fail(f"status {status} is not one the docs list ({', '.join(map(str, documented))})")
 
 
+# A JSON media type other than application/json: application/problem+json (RFC 9457), any application/*+json.
+JSON_SUFFIXED = re.compile(r"application/[a-z0-9!#$&^_.-]+\+json")
+
+
+def media_type(content_type: str) -> str:
+    return content_type.split(";", 1)[0].strip().lower()
+
+
+def is_error_media_type(content_type: str) -> bool:
+    """What an error may be written as (IMPL-ERROR-MEDIA-TYPE): application/json or any +json media type."""
+    return media_type(content_type) == "application/json" or bool(JSON_SUFFIXED.fullmatch(media_type(content_type)))
+
+
 @rule("HTTP-CONTENT-TYPE-JSON", "ORG-HTTP-CONTENT-TYPE-JSON")
-def json_content_type(content_type: str) -> None:
-    media_type = content_type.split(";", 1)[0].strip().lower()
-    if media_type != "application/json":
-        fail(f"Content-Type is {content_type or 'missing'!r}, expected application/json")
+def json_content_type(content_type: str, status: int = 200) -> None:
+    """A 200 is application/json; an error is application/json or another JSON media type (problem+json)."""
+    if status >= 400 and is_error_media_type(content_type):
+        return
+    if media_type(content_type) != "application/json":
+        expected = "a JSON media type" if status >= 400 else "application/json"
+        fail(f"Content-Type is {content_type or 'missing'!r}, expected {expected}")
 
 
 @rule("HTTP-ERROR-JSON")
@@ -60,8 +87,22 @@ def error_is_object_of_strings(body: bytes) -> None:
         fail(f"error body values must be strings; these are not: {bad!r}")
 
 
-@rule("HTTP-NO-STACK-TRACE")
-def no_stack_trace(body: bytes) -> None:
-    match = STACK_TRACE.search(body.decode("utf-8", errors="replace"))
-    if match:
-        fail(f"the error body exposes a stack trace ({match.group(0)!r})")
+def _internals(body: bytes) -> str | None:
+    match = INTERNALS.search(body.decode("utf-8", errors="replace"))
+    return match.group(0) if match else None
+
+
+@rule("HTTP-NO-STACK-TRACE", "ORG-NO-INTERNALS")
+def no_internals(body: bytes) -> None:
+    """No body shows a stack trace, a panic or database error text (a SHOULD)."""
+    found = _internals(body)
+    if found:
+        fail(f"the body exposes the server's internals ({found!r})")
+
+
+@rule("HTTP-5XX-NO-INTERNALS", "ORG-5XX-NO-INTERNALS")
+def no_internals_in_5xx(status: int, body: bytes) -> None:
+    """A server error's body shows no stack trace, panic or database error text (a MUST)."""
+    found = _internals(body) if status >= 500 else None
+    if found:
+        fail(f"the {status} body exposes the server's internals ({found!r})")

@@ -66,3 +66,28 @@ def empty_value(status: int, name: str, used: Any = None) -> None:
     expect_status(status, [200, 400], f"{name}= (empty)")
     if status == 200 and used != DEFAULTS[name]:
         fail(f"{name}= answered 200 but used {name} {used!r}, not the default {DEFAULTS[name]}")
+
+
+@rule("PARAM-UNKNOWN-IGNORED", "ORG-PARAM-UNKNOWN-IGNORED")
+def unknown_ignored(status: int, ids: Sequence[Any] | None, plain_status: int, plain_ids: Sequence[Any] | None,
+                    what: str) -> None:
+    """With a parameter the docs do not define, the same status and messages as without it."""
+    if status != plain_status:
+        fail(f"{what}: answered {status}; without it, {plain_status}")
+    if ids != plain_ids:
+        fail(f"{what}: the messages differ from those without it")
+
+
+@rule("PARAM-REPEATED")
+def repeated_limit(status: int, values: Sequence[str], page: Mapping[str, Any] | None = None) -> None:
+    """limit given twice: 400, or a 200 that used (and echoes) a valid one of the values and holds no more than it."""
+    expect_status(status, [200, 400], "limit=" + "&limit=".join(values))
+    if page is None:
+        return
+    valid = [int(v) for v in values if v.isdigit() and 1 <= int(v) <= 100]
+    used, messages = page.get("limit"), page.get("messages")
+    held = len(messages) if isinstance(messages, list) else 0
+    if used not in valid or isinstance(used, bool):
+        fail(f"limit given as {' and '.join(values)}: the page echoes limit {used!r}, not a valid one of them")
+    if held > used:
+        fail(f"limit given as {' and '.join(values)}: the page echoes limit {used} but holds {held} messages")

@@ -45,6 +45,17 @@ def test_invalid_parameter_is_rejected_with_400(client, target, rule, name, valu
         rule(exchange.status, f"{name}={value}")
 
 
+@checks(params.repeated_limit)
+@pytest.mark.parametrize("values", [("5", "500"), ("500", "5"), ("5", "7")], ids=lambda v: "&".join(v))
+def test_repeated_limit_is_refused_or_one_valid_value_is_used(client, target, values):
+    exchange = client.get_messages(target.chat_id, [("limit", v) for v in values], key=target.api_key)
+    with evidence(exchange):
+        params.repeated_limit(exchange.status, values)
+        ok, body = exchange.parsed  # read before its shape: a limit above 100 breaks this rule first
+        if exchange.status == 200 and ok and isinstance(body, dict):
+            params.repeated_limit(exchange.status, values, body)
+
+
 @checks(params.limit_zero)
 def test_limit_zero_is_400_or_an_empty_page(client, target):
     exchange = client.get_messages(target.chat_id, {"limit": 0}, key=target.api_key)

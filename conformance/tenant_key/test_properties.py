@@ -32,7 +32,7 @@ def page_rules(ctx, response, case):
         offset, limit = (int(str(case.query.get(n, DEFAULTS[n]))) for n in ("offset", "limit"))
     except ValueError:
         return  # a negative case answered 200: negative_data_rejection judges it
-    order = case.query.get("order", DEFAULTS["order"])
+    order = str(case.query.get("order", DEFAULTS["order"])).lower()  # ASC read as asc (IMPL-ORDER-CASE)
     if offset < 0 or not 0 <= limit <= 100 or order not in ("asc", "desc"):
         return
     pagination.offset_echoed(offset, body["offset"])
@@ -54,7 +54,7 @@ def error_rules(ctx, response, case):
     if response.status_code >= 400:
         body = fuzzing.SENT.get().exchange.body
         http.error_is_json_object(body)
-        http.no_stack_trace(body)
+        fuzzing.no_internals(response.status_code, body, TENANT_KEY)
 
 
 @checks(*RULES)

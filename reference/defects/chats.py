@@ -71,6 +71,11 @@ def org_empty_chat_404(self: OrgToken, body: Step, request: Request, scope: Scop
     return messages
 
 
+@patch("org-empty-chat-null", wraps=OrgToken.body)
+def org_empty_chat_null(self: OrgToken, body: Step, request: Request, scope: Scope, window: Window) -> Any:
+    return body(request, scope, window) or None  # a Go nil slice: `var out []Message` marshals to null
+
+
 @patch("org-empty-chat-204", wraps=Server.respond_json)
 def empty_chat_204(self: OrgToken, respond_json: Step, body: Any, status: int = 200,
                    headers: dict[str, str] | None = None) -> Response:
@@ -96,3 +101,11 @@ patch("org-join-on-organisation", replaces=Store.join)(returns("c.tenant = :tena
 @patch("org-first-20", wraps=Store.page)
 def first_20(self: Store, page: Step, scope: Scope, window: Window) -> list[Message]:
     return page(scope, replace(window, limit=20))  # the repository method's default LIMIT 20, kept
+
+
+@patch("foreign-chat-named", wraps=TenantKey.find_chat)
+def foreign_chat_named(self: TenantKey, find_chat: Step, chat_id: ChatId, tenant: str) -> Scope:
+    owner = self.store.owner(chat_id)
+    if owner is not None and owner != tenant:  # still 404, but the message tells an existing chat apart
+        raise ApiError(404, "Chat belongs to another tenant")
+    return find_chat(chat_id, tenant)

@@ -79,3 +79,27 @@ def permission_denied(server: Server, request: Request, response: Response) -> b
 
 patch("hang", wraps=Server.answer)(never_answered(a_page_from_200_on))
 patch("org-hang", wraps=Server.answer)(never_answered(permission_denied))
+
+
+GO_PANIC = """panic: strconv.ParseInt: parsing "{raw}": value out of range
+
+goroutine 42 [running]:
+main.(*Handler).messages(0xc0001a2000, {{0x7f3a9c, 0xc0000b4000}}, 0xc0000c6100)
+\t/app/internal/api/messages.go:87 +0x1d4
+"""
+
+
+@patch("go-panic-500", wraps=Server.answer)
+async def go_panic_500(self: Server, answer: Step, request: Request) -> Response:
+    """A number beyond 64 bits panics the handler; the recovery middleware writes the panic out (debug on)."""
+    for raw in [*request.query_params.values(), *request.path_params.values()]:
+        if raw.isdigit() and int(raw) >= 2**63:
+            return PlainTextResponse(GO_PANIC.format(raw=raw), 500)
+    return await answer(request)
+
+
+@patch("org-sql-error-text", wraps=OrgToken.reject)
+def sql_error_text(self: OrgToken, reject: Step, error: ApiError) -> Response:
+    if error.status == 400:  # the database's complaint passed through as the message
+        return self.respond_error(400, 'pq: invalid input syntax for type bigint: "chat id"')
+    return reject(error)

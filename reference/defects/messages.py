@@ -10,7 +10,7 @@ import html
 import json
 import unicodedata
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from functools import partial
 from typing import Any
 
@@ -54,7 +54,17 @@ def is_user(message: Message) -> bool:
     return message["role"] == "user"
 
 
+def sql_server_datetime(t: datetime) -> str:
+    """SQL Server's legacy DATETIME: time kept in 1/300 s ticks, written .000, .003 or .007."""
+    utc = t.astimezone(timezone.utc)
+    ticks = round((utc.second * 1_000_000 + utc.microsecond) * 300 / 1_000_000)
+    kept = utc.replace(second=0, microsecond=0) + timedelta(seconds=ticks / 300)
+    return kept.strftime("%Y-%m-%dT%H:%M:%S.") + f"{kept.microsecond // 1000:03d}Z"
+
+
 WRONG_MESSAGES: dict[str, Wrong] = {
+    # both
+    "created-at-ticks-1-300": created_at(sql_server_datetime),
     # tenant-key
     "created-at-naive": created_at(lambda t: t.astimezone(timezone.utc).replace(tzinfo=None).isoformat()),  # utcnow()
     "created-at-epoch": created_at(lambda t: int(t.timestamp())),

@@ -1,4 +1,5 @@
-"""Mutants of the query parameters (tenant-key): the limit, the offset, the order, empty values, defaults."""
+"""Mutants of the query parameters: the limit, the offset, the order, empty values, defaults, repeated and unknown
+parameters."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from starlette.datastructures import QueryParams
 from starlette.requests import Request
 
 from reference.alternatives.params import SIGNED, limit_from_zero
-from reference.server import BAD_LIMIT, BAD_OFFSET, BAD_ORDER, MAX_LIMIT, ORDERS, ApiError, TenantKey
+from reference.server import BAD_LIMIT, BAD_OFFSET, BAD_ORDER, MAX_LIMIT, ORDERS, ApiError, Server, TenantKey
 from reference.store import Message, Scope, Store, Window
 from reference.variants import Step, patch
 
@@ -168,3 +169,31 @@ patch("empty-value-zero", replaces=TenantKey.check_limit)(limit_from_zero)
 @patch("empty-value-zero", wraps=TenantKey.parse_query)
 def empty_value_zero(self: TenantKey, parse_query: Step, params: QueryParams) -> Window:
     return parse_query(QueryParams({name: value or "0" for name, value in params.items()}))
+
+
+# ---------------------------------------------------------------- repeated and unknown parameters
+
+
+@patch("repeated-limit-checked-first-used-last", wraps=TenantKey.parse_query)
+def repeated_limit_checked_first(self: TenantKey, parse_query: Step, params: QueryParams) -> Window:
+    limits = params.getlist("limit")
+    if len(limits) < 2:
+        return parse_query(params)
+    self.check_limit(self.integer(limits[0]))  # a middleware validates the first copy ...
+    window = parse_query(QueryParams([(k, v) for k, v in params.multi_items() if k != "limit"]))
+    return replace(window, limit=self.integer(limits[-1]) or window.limit)  # ... the handler uses the last
+
+
+@patch("unknown-param-400", wraps=Server.parse_query)
+def unknown_param_400(self: Server, parse_query: Step, params: QueryParams) -> Window:
+    unknown = sorted(set(params) - ({"offset", "limit", "order"} if isinstance(self, TenantKey) else set()))
+    if unknown:  # a schema with additionalProperties: false, applied to the query
+        raise ApiError(400, f"unexpected query parameter: {unknown[0]}")
+    return parse_query(params)
+
+
+@patch("sort-param-500", wraps=TenantKey.parse_query)
+def sort_param_500(self: TenantKey, parse_query: Step, params: QueryParams) -> Window:
+    if "sort" in params:
+        field, direction = params["sort"].split(":")  # "created_at:desc" expected: ValueError, an unhandled 500
+    return parse_query(params)
