@@ -20,10 +20,11 @@ from conformance.profiles import BY_NAME
 from conformance.report import append_step_summary, report_data, write_reports
 from conformance.rules import ids_of
 from conformance.settings import Settings, check_dataset_key, resolve
-from conformance.results import CHECKS, FAILED, REASON, STOPPED, THROTTLING, UNATTRIBUTED, Results
+from conformance.results import CHECKS, FAILED, INCONCLUSIVE, REASON, STOPPED, THROTTLING, UNATTRIBUTED, Results
 from conformance.target import Target
 
 RUN = pytest.StashKey["Run"]()
+INCONCLUSIVE_IDS = pytest.StashKey[str]()  # a test's inconclusive requirements, carried to its teardown (junit)
 
 
 class Run:
@@ -335,12 +336,18 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Any:
         return report
     ids = [i for mark in item.iter_markers("requirement") for i in mark.args]
     report.user_properties = [p for p in report.user_properties
-                              if p[0] not in (CHECKS, FAILED, REASON, UNATTRIBUTED, STOPPED, THROTTLING)]
+                              if p[0] not in (CHECKS, FAILED, REASON, UNATTRIBUTED, STOPPED, THROTTLING, INCONCLUSIVE)]
     report.user_properties.append((CHECKS, " ".join(ids)))
+    report.sections = [(title, REDACTOR.scrub(content)) for title, content in report.sections]
     if run.client.limits.throttle.waits:
         report.user_properties.append((THROTTLING, run.throttling()))
+    if call.when == "teardown" and INCONCLUSIVE_IDS in item.stash:
+        report.user_properties.append((INCONCLUSIVE, item.stash[INCONCLUSIVE_IDS]))  # junit reads teardown's
     if call.excinfo is not None and report.failed:
         explained = verdicts.explain(call.excinfo.value, run.profile)
+        if explained.inconclusive and not (explained.failed or explained.unattributed or explained.stopped):
+            inconclusive(item, report, explained)
+            return report
         failed = explained.failed
         report.longrepr = REDACTOR.scrub(explained.text)
         report.user_properties.append((FAILED, " ".join(failed)))
@@ -355,8 +362,18 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Any:
             report.wasxfail = "known failure: " + "; ".join(f"{f}: {run.known[f]}" for f in failed)
     elif report.skipped and isinstance(report.longrepr, tuple):
         report.user_properties.append((REASON, str(report.longrepr[2]).removeprefix("Skipped: ")))
-    report.sections = [(title, REDACTOR.scrub(content)) for title, content in report.sections]
     return report
+
+
+def inconclusive(item: pytest.Item, report: pytest.TestReport, explained: verdicts.Explanation) -> None:
+    """The data moved under the check: the test is reported skipped, its moved requirements inconclusive."""
+    reason = REDACTOR.scrub(explained.text)
+    path, lineno, _ = item.reportinfo()
+    report.outcome = "skipped"
+    report.longrepr = (str(path), (lineno or 0) + 1, reason)
+    report.user_properties.append((INCONCLUSIVE, " ".join(explained.inconclusive)))
+    report.user_properties.append((REASON, reason))
+    item.stash[INCONCLUSIVE_IDS] = " ".join(explained.inconclusive)
 
 
 # Arguments a check takes from the run's profile, one test per value: argument → Profile attribute.

@@ -12,6 +12,7 @@ from conformance.masking import REDACTOR
 from conformance.results import Results
 
 ICONS = {"pass": "✅ pass", "fail": "❌ fail", "skip": "⏭ skip", "known-failure": "⚠️ known failure",
+         "inconclusive": "❔ inconclusive (neither passed nor failed: the data changed while it was read)",
          "unverified": "· unverified (not run, or its checks stopped at another failure)"}
 
 
@@ -29,6 +30,8 @@ def report_data(results: Results, target_url: str, mode: str, level: str) -> dic
         "stopped": results.stopped,
         "passed_gate": results.passed_gate(level),
         "unattributed_findings": list(results.unattributed_failures),
+        # requirements the data moved under (a chat that changed while read): neither passed nor failed
+        "inconclusive": [r.requirement.id for r in results.inconclusive()],
         # waits for a target that answered 429 (or 503 with Retry-After): never a failure, but time spent
         "throttled": {"waits": results.throttling.waits, "seconds": round(results.throttling.seconds, 3)},
         "requirements": [r.as_dict() for r in results.by_id.values()],
@@ -46,6 +49,9 @@ def render_markdown(data: dict) -> str:
            "gate.", ""] if not data["complete"] else []),
         f"Gate: **{'passed' if data['passed_gate'] else 'not passed'}**",
         "",
+        *([f"**{len(data['inconclusive'])} inconclusive** ({', '.join(data['inconclusive'])}): the data changed "
+           "while it was read, so these were neither passed nor failed; they do not fail the gate.", ""]
+          if data["inconclusive"] else []),
         "| Requirement | Level | Status | Statement | Reason |",
         "|---|---|---|---|---|",
     ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 
 from conformance.catalogue import Requirement, for_profile
@@ -13,15 +14,19 @@ FAILED = "conformance_failed_requirements"
 REASON = "conformance_reason"
 UNATTRIBUTED = "conformance_unattributed"  # findings that break no requirement, one per line
 STOPPED = "conformance_stopped"  # the run's own limit (--max-requests, --max-duration) stopped this test
+INCONCLUSIVE = "conformance_inconclusive"  # requirements the data moved under (a live chat): judged neither way
 THROTTLING = "conformance_throttling"  # "<process> <waits> <seconds>": the process's waits for a throttling target so far
 
+LEVELS = ("MUST", "SHOULD", "MAY")
 GATED_LEVELS = {"must": ("MUST",), "should": ("MUST", "SHOULD")}
 
 
 @dataclass
 class RequirementResult:
     requirement: Requirement
-    status: str = "unverified"  # pass | fail | skip | known-failure | unverified (not run, or no test got to it)
+    # pass | fail | skip | known-failure | inconclusive (the data moved under a check: neither passed nor failed)
+    # | unverified (not run, or no test got to it)
+    status: str = "unverified"
     reasons: list[str] = field(default_factory=list)
     tests: list[str] = field(default_factory=list)
     known_reason: str | None = None
@@ -57,7 +62,11 @@ class Results:
         return sum(self._throttling.values(), Throttling())
 
     def record(self, nodeid: str, outcome: str, props: dict[str, str], reason: str) -> None:
-        """outcome: passed | failed | skipped | xfailed (a known failure)."""
+        """outcome: passed | failed | skipped | xfailed (a known failure).
+
+        Precedence per requirement, whatever the order of the reports: fail > inconclusive > pass > skip. A test
+        skipped as inconclusive ran its other checks to the end: those count as passed.
+        """
         if props.get(STOPPED):
             self.stop(props[STOPPED])
             return  # not run: it proves and breaks nothing
@@ -71,6 +80,8 @@ class Results:
         if outcome == "failed":
             # Failed, but not (only) under a requirement of this profile: reported as itself, and it fails the run.
             self.unattributed_failures += [f"{nodeid}: {finding}" for finding in findings]
+        inconclusive = props.get(INCONCLUSIVE, "").split()
+        checked += [req_id for req_id in inconclusive if req_id not in checked]
         for req_id in checked:
             result = self.by_id.get(req_id)
             if result is None:
@@ -79,12 +90,18 @@ class Results:
             if outcome in ("failed", "xfailed") and req_id in failed:
                 result.status = "known-failure" if req_id in self.known else "fail"
                 result.reasons.append(reason)
-            elif outcome == "skipped":
+            elif req_id in inconclusive:
+                if result.status in ("unverified", "skip", "pass"):
+                    result.status, result.reasons = "inconclusive", []
+                if result.status == "inconclusive":
+                    result.reasons.append(reason)
+            elif outcome == "skipped" and not inconclusive:
                 if result.status == "unverified":
                     result.status = "skip"
                     result.reasons.append(reason)
-            elif outcome == "passed" and result.status in ("unverified", "skip"):
-                # A failed test proves nothing about its other requirements: only a pass counts.
+            elif outcome in ("passed", "skipped") and result.status in ("unverified", "skip"):
+                # A failed test proves nothing about its other requirements: only a pass counts (or a test skipped
+                # as inconclusive, which ran its other checks to the end).
                 result.status, result.reasons = "pass", []
 
     def stop(self, reason: str) -> None:
@@ -97,8 +114,10 @@ class Results:
         return self.stopped is None
 
     def passed_gate(self, level: str) -> bool:
-        """Only a complete run that checked something, with no failure at a gated level and none unattributed."""
-        checked = any(r.status not in ("unverified", "skip") for r in self.by_id.values())
+        """Only a complete run that checked something, with no failure at a gated level and none unattributed.
+
+        An inconclusive requirement fails no gate, and proves nothing: a run of nothing else checked nothing."""
+        checked = any(r.status not in ("unverified", "skip", "inconclusive") for r in self.by_id.values())
         return self.complete and checked and not self.failing(level) and not self.unattributed_failures
 
     def finish(self) -> None:
@@ -114,11 +133,14 @@ class Results:
         gated = GATED_LEVELS[level]
         return [r for r in self.by_id.values() if r.status == "fail" and r.requirement.level in gated]
 
+    def inconclusive(self) -> list[RequirementResult]:
+        return [r for r in self.by_id.values() if r.status == "inconclusive"]
+
     def counts(self) -> dict[str, tuple[int, int]]:
-        """level → (passed, checked) over requirements that ran and were not skipped."""
+        """level → (passed, checked) over requirements judged: not skipped, not inconclusive, not unverified."""
         out: dict[str, tuple[int, int]] = {}
         for result in self.by_id.values():
-            if result.status in ("unverified", "skip"):
+            if result.status in ("unverified", "skip", "inconclusive"):
                 continue
             passed, total = out.get(result.requirement.level, (0, 0))
             out[result.requirement.level] = (passed + (result.status == "pass"), total + 1)
@@ -126,8 +148,12 @@ class Results:
 
     def summary_line(self) -> str:
         parts = [f"{level} {passed}/{total}" for level, (passed, total) in sorted(self.counts().items(),
-                 key=lambda kv: ("MUST", "SHOULD", "MAY").index(kv[0]))]
+                 key=lambda kv: LEVELS.index(kv[0]))]
         statuses = [r.status for r in self.by_id.values()]
+        inconclusive = Counter(r.requirement.level for r in self.inconclusive())
+        if inconclusive:
+            levels = ", ".join(f"{n} {level}" for level, n in sorted(inconclusive.items(), key=lambda kv: LEVELS.index(kv[0])))
+            parts.append(f"{sum(inconclusive.values())} inconclusive ({levels})")
         for status, label in (("skip", "skipped"), ("known-failure", "known failures"), ("unverified", "unverified")):
             if statuses.count(status):
                 parts.append(f"{statuses.count(status)} {label}")

@@ -10,8 +10,8 @@ from conformance.catalogue import requirements
 from conformance.client import BudgetExhausted, TargetError
 from conformance.fuzzing import GeneratedCaseFailed
 from conformance.profiles import Profile
-from conformance.rules import http
-from conformance.violations import Violation
+from conformance.rules import http, ids_of
+from conformance.violations import Inconclusive, Violation
 
 if sys.version_info < (3, 11):
     from exceptiongroup import BaseExceptionGroup  # Hypothesis's own dependency before 3.11
@@ -28,6 +28,7 @@ class Explanation:
     text: str  # what to show
     unattributed: list[str] = field(default_factory=list)  # findings that break no known requirement, as themselves
     stopped: str | None = None  # the run's own limit stopped this test: why
+    inconclusive: list[str] = field(default_factory=list)  # requirements the data moved under: judged neither way
 
 
 def explain(exc: BaseException, profile: Profile) -> Explanation:
@@ -39,6 +40,7 @@ def explain(exc: BaseException, profile: Profile) -> Explanation:
             text="\n\n".join(part.text for part in parts),
             unattributed=[finding for part in parts for finding in part.unattributed],
             stopped=next((part.stopped for part in parts if part.stopped), None),
+            inconclusive=list(dict.fromkeys(req for part in parts for req in part.inconclusive)),
         )
     if isinstance(exc, Violation):
         lines = [headline(exc.requirement), f"  what broke: {exc.detail}"]
@@ -47,6 +49,9 @@ def explain(exc: BaseException, profile: Profile) -> Explanation:
             response = exc.exchange.excerpt().replace("\n", "\n              ")
             lines.append(f"  response:   {response}")
         return Explanation([exc.requirement], "\n".join(lines))
+    if isinstance(exc, Inconclusive):
+        ids = ids_of(exc.rules, profile)
+        return Explanation([], f"inconclusive ({', '.join(ids)}): {exc.reason}", inconclusive=ids)
     if isinstance(exc, GeneratedCaseFailed):
         heads = [headline(r) for r in exc.requirements]
         heads += [f"{finding} (a Schemathesis finding the suite does not attribute to a requirement)"

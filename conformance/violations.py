@@ -1,10 +1,10 @@
-"""A Violation: one broken requirement, with what showed it."""
+"""A Violation: one broken requirement, with what showed it; Inconclusive: rules the data moved under."""
 
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from conformance.client import Exchange
@@ -29,3 +29,15 @@ def evidence(exchange: Exchange) -> Iterator[None]:
         if violation.exchange is None:
             violation.exchange = exchange
         raise
+
+
+class Inconclusive(Exception):
+    """Raised by a check whose data moved under it: `rules` could be judged neither way, `reason` says why.
+
+    Never a failure and never a pass: the plugin reports the test skipped and its requirements inconclusive.
+    """
+
+    def __init__(self, rules: Sequence[Any], reason: str) -> None:
+        super().__init__(reason)
+        self.rules = tuple(rules)
+        self.reason = reason

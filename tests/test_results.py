@@ -9,8 +9,9 @@ from conformance.client import BudgetExhausted, DurationExceeded
 from conformance.fuzzing import GeneratedCaseFailed
 from conformance.profiles import TENANT_KEY, profile
 from conformance.report import render_markdown, report_data
-from conformance.results import CHECKS, FAILED, STOPPED, UNATTRIBUTED, Results
-from conformance.violations import Violation
+from conformance.results import CHECKS, FAILED, INCONCLUSIVE, STOPPED, UNATTRIBUTED, Results
+from conformance.rules import ordering, pagination
+from conformance.violations import Inconclusive, Violation
 
 PROPERTY_TEST_IDS = "HTTP-NO-5XX HTTP-STATUS-DOCUMENTED ENV-SHAPE PAGE-HAS-MORE ORDER-ASC"
 
@@ -22,6 +23,10 @@ def record(results: Results, nodeid: str, exc: BaseException | None, checks: str
         results.record(nodeid, "passed", props, "")
         return
     explained = verdicts.explain(exc, profile(results.profile))
+    if explained.inconclusive:  # as the plugin reports it: skipped, its moved requirements inconclusive
+        props[INCONCLUSIVE] = " ".join(explained.inconclusive)
+        results.record(nodeid, "skipped", props, explained.text)
+        return
     props[FAILED] = " ".join(explained.failed)
     if explained.unattributed:
         props[UNATTRIBUTED] = "\n".join(explained.unattributed)
@@ -97,3 +102,67 @@ def test_a_violation_fails_its_requirement_and_leaves_the_others_of_the_test_unv
 @pytest.mark.parametrize("level", ["must", "should"])
 def test_a_run_that_checked_nothing_does_not_pass_the_gate(level):
     assert not Results("tenant-key", {}).passed_gate(level)
+
+
+WALK_IDS = "PAGE-PARTITION PAGE-TOTAL PAGE-LENGTH PAGE-HAS-MORE ORDER-ASC"
+MOVED = Inconclusive((pagination.total, pagination.partition), "the chat changed while it was read: total 240 ...")
+
+
+def test_a_check_the_chat_moved_under_leaves_its_rules_across_reads_inconclusive_and_passes_the_rest():
+    explained = verdicts.explain(MOVED, TENANT_KEY)
+    assert explained.failed == [] and explained.inconclusive == ["PAGE-TOTAL", "PAGE-PARTITION"]
+    assert not explained.unattributed and not explained.stopped
+    assert explained.text.startswith("inconclusive (PAGE-TOTAL, PAGE-PARTITION): the chat changed")
+    results = Results("tenant-key", {})
+    record(results, "t::walk[1-asc]", MOVED, WALK_IDS)
+    statuses = {i: results.by_id[i].status for i in WALK_IDS.split()}
+    assert statuses == {"PAGE-PARTITION": "inconclusive", "PAGE-TOTAL": "inconclusive", "PAGE-LENGTH": "pass",
+                        "PAGE-HAS-MORE": "pass", "ORDER-ASC": "pass"}
+    assert results.by_id["PAGE-TOTAL"].reasons == [verdicts.explain(MOVED, TENANT_KEY).text]
+
+
+@pytest.mark.parametrize("first_passed", [True, False], ids=["pass then inconclusive", "inconclusive then pass"])
+def test_inconclusive_outranks_a_pass_of_the_same_requirement_in_any_order(first_passed):
+    results = Results("tenant-key", {})
+    reports = [("t::walk[100-asc]", None), ("t::walk[1-asc]", MOVED)]
+    for nodeid, exc in reports if first_passed else reversed(reports):
+        record(results, nodeid, exc, WALK_IDS)
+    assert results.by_id["PAGE-PARTITION"].status == "inconclusive"  # a walk of one size proved it, not all
+    assert results.by_id["PAGE-HAS-MORE"].status == "pass"
+
+
+@pytest.mark.parametrize("fail_first", [True, False], ids=["fail then inconclusive", "inconclusive then fail"])
+def test_a_failure_outranks_inconclusive_in_any_order(fail_first):
+    results = Results("tenant-key", {})
+    reports = [("t::same-set[100]", Violation("ORDER-SAME-SET", "asc and desc walks differ")),
+               ("t::same-set[7]", Inconclusive((ordering.same_set,), "the chat changed while it was read"))]
+    for nodeid, exc in reports if fail_first else reversed(reports):
+        record(results, nodeid, exc, "ORDER-SAME-SET")
+    assert results.by_id["ORDER-SAME-SET"].status == "fail"
+    assert not results.passed_gate("must")
+
+
+def test_inconclusive_requirements_are_counted_apart_and_do_not_fail_the_gate():
+    results = Results("tenant-key", {})
+    record(results, "t::walk[1-asc]", MOVED, WALK_IDS)
+    record(results, "t::other", None, "PAGE-OFFSET-ECHO")
+    results.record("t::skipped", "skipped", {CHECKS: "MSG-CONTENT-EXACT"}, "needs dataset mode")
+    assert results.counts() == {"MUST": (4, 4)}  # judged: the three the walk passed, and the echo
+    line = results.summary_line()
+    assert line.startswith("MUST 4/4 · 2 inconclusive (2 MUST) · 1 skipped · ")  # then the unverified rest
+    assert results.passed_gate("must") and results.passed_gate("should")
+    data = report_data(results, "http://127.0.0.1:1", "discovery", "must")
+    assert data["passed_gate"] is True and data["summary"] == line
+    assert data["inconclusive"] == ["PAGE-TOTAL", "PAGE-PARTITION"]
+    by_id = {r["id"]: r for r in data["requirements"]}
+    assert by_id["PAGE-TOTAL"]["status"] == "inconclusive" and "the chat changed" in by_id["PAGE-TOTAL"]["reasons"][0]
+    markdown = render_markdown(data)
+    assert "**2 inconclusive** (PAGE-TOTAL, PAGE-PARTITION): the data changed while it was read" in markdown
+    assert "| PAGE-TOTAL | MUST | ❔ inconclusive" in markdown
+
+
+def test_a_run_with_nothing_but_inconclusive_requirements_checked_nothing():
+    results = Results("tenant-key", {})
+    record(results, "t::same-set[7]", Inconclusive((ordering.same_set,), "moved"), "ORDER-SAME-SET")
+    assert results.by_id["ORDER-SAME-SET"].status == "inconclusive"
+    assert not results.passed_gate("must")

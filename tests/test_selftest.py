@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import xml.etree.ElementTree as ET
+
 import pytest
 
 from conformance.catalogue import requirements
+from conformance.profiles import TENANT_KEY
+from conformance.tenant_key.live import ACROSS_READS
 from harness import load_switches, run_suite, serve
 
 MUTANTS = load_switches("mutants")
@@ -53,6 +57,32 @@ def test_legitimate_server_passes(label, profile, variation, mode, warns):
         f"{label} ({profile}, {mode} mode) must pass (warned only on {sorted(warned)}); failed {sorted(run.failed())}"
         f"\n{run.output[-4000:]}"
     )
+    inconclusive = run.report["inconclusive"]
+    # Only data that changes while it is read (a variation for discovery mode alone) leaves anything inconclusive.
+    assert not inconclusive or MOVES.get((variation, profile)), f"{label}: inconclusive {inconclusive}"
+    if inconclusive:
+        assert f"{len(inconclusive)} inconclusive" in run.report["summary"] and run.report["passed_gate"]
+        junit = ET.fromstring(run.files["junit.xml"])
+        marked = {i for p in junit.iter("property") if p.get("name") == "conformance_inconclusive"
+                  for i in p.get("value").split()}
+        assert marked == set(inconclusive)
+
+
+MOVES = {(v["name"], v["profile"]): tuple(v["modes"]) == ("discovery",) for v in VARIATIONS}
+ACROSS_READS_IDS = {r.id_in(TENANT_KEY) for r in ACROSS_READS}
+# Mutants whose defect breaks a rule across reads: on a static chat in discovery mode it must never read as moving.
+STATIC_CHAT = [m for m in MUTANTS if m["profile"] == "tenant-key" and set(m["violates"]) & ACROSS_READS_IDS]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("mutant", STATIC_CHAT, ids=[m["name"] for m in STATIC_CHAT])
+def test_a_static_chat_is_never_excused_as_a_live_one(mutant):
+    """In discovery mode, a defect that makes totals or walks inconsistent leaves nothing inconclusive: it is judged
+    (and fails where discovery mode can see it; under the ids it declares in dataset mode, test above)."""
+    with serve("tenant-key", mutant=mutant["name"]) as url:
+        run = run_suite("--no-dataset", *discovery_args("tenant-key"), *mutant["suite_args"], base_url=url)
+    assert run.report["inconclusive"] == [], f"{mutant['name']}: {run.report['summary']}\n{run.output[-3000:]}"
+    assert run.returncode == (1 if run.failed() else 0)
 
 
 def discovery_args(profile: str) -> list[str]:

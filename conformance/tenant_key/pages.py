@@ -12,6 +12,7 @@ from conformance.profiles import TENANT_KEY
 from conformance.rules import bodies, ordering, pagination, params
 from conformance.rules.params import DEFAULTS
 from conformance.rules.registry import Rule
+from conformance.tenant_key.live import Mark, judge
 from conformance.violations import evidence
 
 __all__ = ["DEFAULTS", "Page", "Walk", "check_page", "check_walk", "divisor_page_size", "read_page", "walk"]
@@ -65,6 +66,12 @@ class Walk:
     size: int
     order: str
     pages: tuple[Page, ...]
+    marks: tuple[Mark, ...] = ()  # the chat before and after the walk (discovery mode)
+    moved: str | None = None  # how the chat changed under the walk in every try; None: it held still
+
+    def judge(self, *rules: Rule) -> None:
+        """Rules across the walk's pages are judged only if the chat held still under it: else inconclusive."""
+        judge(self.moved, *rules)
 
     @property
     def total(self) -> int:
@@ -80,16 +87,32 @@ class Walk:
     def instants(self) -> list[dt.datetime]:
         return [t for page in self.pages for t in page.instants()]
 
+    def order_instants(self) -> list[dt.datetime]:
+        """created_at in the order the walk read them, to hold to ORDER-ASC/ORDER-DESC across pages.
 
-def walk(client: Client, chat_id: Any, key: str, size: int, order: str) -> Walk:
+        On a walk the chat moved under, a message met again is left out where it repeats: newer messages push
+        older ones onto the next page of a desc walk, and the repeat says nothing about order.
+        """
+        if self.moved is None:
+            return self.instants()
+        seen: set[str] = set()
+        kept = []
+        for message, instant in zip(self.messages(), self.instants()):
+            if message["id"] not in seen:
+                seen.add(message["id"])
+                kept.append(instant)
+        return kept
+
+
+def walk(client: Client, chat_id: Any, key: str, size: int, order: str, max_pages: int = MAX_WALK_PAGES) -> Walk:
     """Read a chat page by page as the docs' "load all messages" loop does, until an empty page.
 
     has_more and total are not trusted to end the walk (they are what is under test); the walk stops
-    at the first empty page, or when it has gone two pages past every total it was told.
+    at the first empty page, when it has gone two pages past every total it was told, or after max_pages.
     """
     pages: list[Page] = []
     offset, told = 0, 0
-    while len(pages) < MAX_WALK_PAGES:
+    while len(pages) < max_pages:
         exchange = client.get_messages(chat_id, {"offset": offset, "limit": size, "order": order}, key=key)
         page = read_page(exchange, pagination.past_the_end if pages and offset >= told else params.valid_accepted)
         pages.append(page)
@@ -100,14 +123,24 @@ def walk(client: Client, chat_id: Any, key: str, size: int, order: str) -> Walk:
     return Walk(chat_id, size, order, tuple(pages))
 
 
+# Rules across the pages of one walk: judged only on a walk the chat held still under.
+ACROSS_A_WALK = (pagination.total, pagination.partition)
+
+
 def check_walk(result: Walk) -> None:
-    """Per-page rules, a stable total, and order across page boundaries."""
+    """Per-page rules, order across page boundaries, then a stable total.
+
+    Order across pages is always judged (on a walk the chat moved under, without repeats: Walk.order_instants);
+    a walk the chat moved under leaves the rules of ACROSS_A_WALK inconclusive (the caller's partition among them).
+    """
     first_total = result.pages[0].total
     for index, page in enumerate(result.pages):
         check_page(page, index * result.size, result.size, result.order)
-        with evidence(page.exchange):
-            pagination.total(first_total, page.total, f"the first page's; it changed at offset {page.offset}")
-    ordering.sorted_as(result.order)(result.instants())
+        if result.moved is None:
+            with evidence(page.exchange):
+                pagination.total(first_total, page.total, f"the first page's; it changed at offset {page.offset}")
+    ordering.sorted_as(result.order)(result.order_instants())
+    result.judge(*ACROSS_A_WALK)
 
 
 def divisor_page_size(total: int) -> int:

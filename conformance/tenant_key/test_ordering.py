@@ -13,7 +13,7 @@ pytestmark = pytest.mark.usefixtures("own_chat")
 
 @checks(ordering.ascending)
 def test_asc_is_oldest_first_across_pages(walks):
-    ordering.ascending(walks(7, "asc").instants())
+    ordering.ascending(walks(7, "asc").order_instants())
 
 
 @checks(ordering.ascending)
@@ -25,21 +25,26 @@ def test_default_order_is_oldest_first(client, target):
 
 @checks(ordering.descending)
 def test_desc_is_newest_first_across_pages(walks):
-    ordering.descending(walks(7, "desc").instants())
+    ordering.descending(walks(7, "desc").order_instants())
 
 
 @checks(ordering.newest_first)
 @pytest.mark.parametrize("size", [7, 100])
 def test_first_desc_page_holds_the_newest_messages(walks, size):
-    everything = walks(100, "asc")
-    first = walks(size, "desc").pages[0]
-    on_page = set(first.ids)
-    rest = [t for m, t in zip(everything.messages(), everything.instants()) if m["id"] not in on_page]
+    seen = walks.together((100, "asc"), (size, "desc", 1))
+    everything, desc = seen.value
+    first = desc.pages[0]
     with evidence(first.exchange):
+        seen.judge(ordering.newest_first)
+        on_page = set(first.ids)
+        rest = [t for m, t in zip(everything.messages(), everything.instants()) if m["id"] not in on_page]
         ordering.newest_first(first.instants(), rest)
 
 
 @checks(ordering.same_set)
 @pytest.mark.parametrize("size", [7, 100])
 def test_desc_walk_has_the_same_messages_as_asc(walks, size):
-    ordering.same_set(walks(size, "asc").ids, walks(size, "desc").ids)
+    seen = walks.together((size, "asc"), (size, "desc"))
+    seen.judge(ordering.same_set)
+    asc, desc = seen.value
+    ordering.same_set(asc.ids, desc.ids)

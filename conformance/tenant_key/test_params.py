@@ -12,10 +12,15 @@ pytestmark = pytest.mark.usefixtures("own_chat")
 
 
 @checks(params.defaults)
-def test_no_query_string_means_offset_0_limit_50_ascending(client, target):
-    page = read_page(client.get_messages(target.chat_id, key=target.api_key))
-    explicit = read_page(client.get_messages(target.chat_id, {"offset": 0, "limit": 50, "order": "asc"}, key=target.api_key))
+def test_no_query_string_means_offset_0_limit_50_ascending(client, target, walks):
+    seen = walks.still(lambda before: (
+        read_page(client.get_messages(target.chat_id, key=target.api_key)),
+        read_page(client.get_messages(target.chat_id, {"offset": 0, "limit": 50, "order": "asc"}, key=target.api_key)),
+    ))
+    page, explicit = seen.value
     with evidence(page.exchange):
+        params.defaults(page.offset, page.limit, page.ids, page.ids)  # the echoes: one answer
+        seen.judge(params.defaults)
         params.defaults(page.offset, page.limit, page.ids, explicit.ids)
 
 
