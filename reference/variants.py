@@ -120,7 +120,8 @@ class Chosen:
 def mutants() -> tuple[Switch, ...]:
     """One Switch per (mutant, profile), in the order of the file."""
     return tuple(
-        Switch(entry["name"], profile, entry["description"], tuple(ids), tuple(entry.get("suite_args", ())))
+        Switch(entry["name"], profile, entry["description"], violates=tuple(ids),
+               suite_args=tuple(entry.get("suite_args", ())))
         for entry in _entries("mutants.yaml", {"name", "description", "violates"}, {"suite_args"})
         for profile, ids in _of_profiles(entry, entry["violates"]).items()
     )

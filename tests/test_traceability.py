@@ -346,6 +346,18 @@ def test_mutants_and_variations_are_lists_of_named_switches():
     assert not problems, "malformed switch files:\n" + "\n".join(problems)
 
 
+def test_each_switch_carries_the_fields_its_entry_declares():
+    """What the self-test runs (reference.variants) is what the files say, field by field, in every profile."""
+    from reference.variants import mutants, variations
+
+    declared = {entry["name"]: entry for kind in ("mutants", "variations") for entry in switches(kind)}
+    for switch in (*mutants(), *variations()):
+        entry = declared[switch.name]
+        assert switch.suite_args == tuple(entry.get("suite_args", ())), switch.name
+        assert switch.violates == tuple(violations(entry).get(switch.profile, ())), switch.name
+        assert switch.warns == tuple(entry.get("warns", {}).get(switch.profile, ())), switch.name
+
+
 def test_every_mutant_violates_existing_requirements_of_its_own_profile():
     problems = []
     for mutant in switches("mutants"):
