@@ -6,6 +6,7 @@ import json
 import shlex
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from functools import cached_property
@@ -53,6 +54,7 @@ class Exchange:
     headers: dict[str, str] = field(repr=False)
     body: bytes = field(repr=False)
     elapsed: float = 0.0
+    resend: Callable[[], Exchange] | None = field(default=None, repr=False, compare=False)  # the same GET again
 
     @property
     def content_type(self) -> str:
@@ -161,6 +163,7 @@ class Client:
             items = params.items() if isinstance(params, dict) else params
             flat = [(k, v) for k, vs in items for v in (vs if isinstance(vs, list) else [vs])]
             url += ("&" if "?" in url else "?") + urlencode([(k, _text(v)) for k, v in flat])
+        original = headers
         headers = dict(headers or {})
         for name, value in headers.items():
             if name.lower() in (self.auth_header.lower(), "authorization", "x-api-key"):
@@ -182,6 +185,7 @@ class Client:
             headers={k.lower(): v for k, v in response.headers.items()},
             body=body,
             elapsed=time.monotonic() - started,
+            resend=lambda: self.get(path_or_url, params, original),
         )
 
     def _throttled(self, url: str, response: httpx.Response) -> float | None:

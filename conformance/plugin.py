@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from conformance import fuzzing, options, verdicts
+from conformance import fuzzing, options, reproduce, verdicts
 from conformance.client import BudgetExhausted, Client, Limits, TargetError, Unreachable
 from conformance.dataset import Dataset, DatasetError, load_dataset
 from conformance.embedded import start_reference
@@ -20,7 +20,8 @@ from conformance.profiles import BY_NAME
 from conformance.report import append_step_summary, report_data, write_reports
 from conformance.rules import ids_of
 from conformance.settings import Settings, check_dataset_key, resolve
-from conformance.results import CHECKS, FAILED, INCONCLUSIVE, REASON, STOPPED, THROTTLING, UNATTRIBUTED, Results
+from conformance.results import (CHECKS, FAILED, INCONCLUSIVE, REASON, REPRODUCED, STOPPED, THROTTLING, UNATTRIBUTED,
+                                 Results)
 from conformance.target import Target
 
 RUN = pytest.StashKey["Run"]()
@@ -336,7 +337,8 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Any:
         return report
     ids = [i for mark in item.iter_markers("requirement") for i in mark.args]
     report.user_properties = [p for p in report.user_properties
-                              if p[0] not in (CHECKS, FAILED, REASON, UNATTRIBUTED, STOPPED, THROTTLING, INCONCLUSIVE)]
+                              if p[0] not in (CHECKS, FAILED, REASON, UNATTRIBUTED, STOPPED, THROTTLING, INCONCLUSIVE,
+                                               REPRODUCED)]
     report.user_properties.append((CHECKS, " ".join(ids)))
     report.sections = [(title, REDACTOR.scrub(content)) for title, content in report.sections]
     if run.client.limits.throttle.waits:
@@ -349,9 +351,17 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Any:
             inconclusive(item, report, explained)
             return report
         failed = explained.failed
-        report.longrepr = REDACTOR.scrub(explained.text)
+        text, reason = explained.text, verdicts.first_line(explained.text)
+        exchange = getattr(call.excinfo.value, "exchange", None)
+        if failed and not explained.stopped and exchange is not None and not run.known.keys() >= set(failed):
+            checked = reproduce.recheck(exchange)
+            text += "\n" + checked.note if checked.note else ""
+            if checked.reproduced is not None:
+                report.user_properties.append((REPRODUCED, "yes" if checked.reproduced else "no"))
+                reason += "" if checked.reproduced else " (did not reproduce: flaky)"
+        report.longrepr = REDACTOR.scrub(text)
         report.user_properties.append((FAILED, " ".join(failed)))
-        report.user_properties.append((REASON, REDACTOR.scrub(verdicts.first_line(explained.text))))
+        report.user_properties.append((REASON, REDACTOR.scrub(reason)))
         if explained.unattributed:
             report.user_properties.append((UNATTRIBUTED, REDACTOR.scrub("\n".join(explained.unattributed))))
         if explained.stopped:

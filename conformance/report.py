@@ -59,6 +59,8 @@ def render_markdown(data: dict) -> str:
         status = ICONS.get(r["status"], r["status"])
         if r["status"] == "fail" and r["level"] != "MUST" and data["gate_level"] == "must":
             status += " (warning)"
+        if r.get("flaky"):
+            status += " (flaky: did not reproduce)"
         if r["known_failure_now_passes"]:
             status += " (known failure now passes: remove it from the file)"
         reason = r["known_failure"] if r["status"] == "known-failure" else (r["reasons"][0] if r["reasons"] else "")

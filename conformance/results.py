@@ -15,6 +15,7 @@ REASON = "conformance_reason"
 UNATTRIBUTED = "conformance_unattributed"  # findings that break no requirement, one per line
 STOPPED = "conformance_stopped"  # the run's own limit (--max-requests, --max-duration) stopped this test
 INCONCLUSIVE = "conformance_inconclusive"  # requirements the data moved under (a live chat): judged neither way
+REPRODUCED = "conformance_reproduced"  # yes | no: the answer that broke a rule came back when asked again
 THROTTLING = "conformance_throttling"  # "<process> <waits> <seconds>": the process's waits for a throttling target so far
 
 LEVELS = ("MUST", "SHOULD", "MAY")
@@ -31,13 +32,14 @@ class RequirementResult:
     tests: list[str] = field(default_factory=list)
     known_reason: str | None = None
     now_passing: bool = False
+    flaky: bool = False  # a failure of it did not reproduce when its request was sent again (it still fails)
 
     def as_dict(self) -> dict:
         r = self.requirement
         return {
             "id": r.id, "level": r.level, "statement": r.statement, "status": self.status,
             "reasons": self.reasons, "tests": self.tests, "known_failure": self.known_reason,
-            "known_failure_now_passes": self.now_passing,
+            "known_failure_now_passes": self.now_passing, "flaky": self.flaky,
         }
 
 
@@ -90,6 +92,7 @@ class Results:
             if outcome in ("failed", "xfailed") and req_id in failed:
                 result.status = "known-failure" if req_id in self.known else "fail"
                 result.reasons.append(reason)
+                result.flaky = result.flaky or props.get(REPRODUCED) == "no"
             elif req_id in inconclusive:
                 if result.status in ("unverified", "skip", "pass"):
                     result.status, result.reasons = "inconclusive", []

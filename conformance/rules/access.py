@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from typing import Any
 
-from conformance.rules.reading import expect_status
+from conformance.rules.reading import expect_status, set_aside
 from conformance.rules.registry import fail, rule
 
 
@@ -48,19 +47,11 @@ def key_or_parameter_refused(status: int, what: str) -> None:
     expect_status(status, [400, 401], what)
 
 
-# What may differ between two answers that must tell nothing apart: ids, UUIDs, long hex (request ids), numbers.
-INCIDENTAL = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|[0-9a-fA-F]{16,}|\d+")
-
-
-def _set_aside(body: bytes, chat_id: Any) -> str:
-    return INCIDENTAL.sub("#", body.decode("utf-8", errors="replace").replace(str(chat_id), "#"))
-
-
 @rule("AUTH-FOREIGN-INDISTINGUISHABLE")
 def foreign_like_unknown(foreign: tuple[int, bytes, Any], unknown: tuple[int, bytes, Any]) -> None:
     """(status, body, chat id) of another tenant's chat and of no chat: the same answer, ids set aside."""
     (status, body, chat_id), (unknown_status, unknown_body, unknown_id) = foreign, unknown
     if status != unknown_status:
         fail(f"another tenant's chat is answered {status}, a chat that does not exist {unknown_status}")
-    if _set_aside(body, chat_id) != _set_aside(unknown_body, unknown_id):
+    if set_aside(body, chat_id) != set_aside(unknown_body, unknown_id):
         fail(f"another tenant's chat is answered {body[:200]!r}, a chat that does not exist {unknown_body[:200]!r}")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -57,3 +58,15 @@ def holds_value(got: Any, want: Any) -> bool:
 def short(value: Any, limit: int = 120) -> str:
     text = json.dumps(value, ensure_ascii=True)
     return text if len(text) <= limit else f"{text[:limit]}… ({len(text)} chars)"
+
+
+# What may differ between two answers that say the same: ids, UUIDs, long hex (request ids), numbers (times).
+INCIDENTAL = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|[0-9a-fA-F]{16,}|\d+")
+
+
+def set_aside(body: bytes, *known: Any) -> str:
+    """The body as text with the `known` values (the chat ids asked for) and incidental tokens replaced by #."""
+    text = body.decode("utf-8", errors="replace")
+    for value in known:
+        text = text.replace(str(value), "#")
+    return INCIDENTAL.sub("#", text)
