@@ -109,15 +109,6 @@ def test_created_at_is_rfc3339(own_messages, target):
             bodies.created_at[target.profile](message["created_at"])
 
 
-@checks(chats.org_empty)
-def test_empty_chat_is_an_empty_array(client, target, need):
-    need("api_key", "empty_chat_id")
-    exchange = client.get_messages(target.empty_chat_id, key=target.api_key)
-    body = read_messages(exchange, chats.org_empty)
-    with evidence(exchange):
-        chats.org_empty(body)
-
-
 @checks(http.json_content_type)
 @pytest.mark.parametrize("label", ["200 messages", *ERROR_REQUESTS])
 def test_every_answer_is_application_json(client, target, need, label):

@@ -97,3 +97,14 @@ def _same_instant(a: Any, b: Any, within: dt.timedelta) -> bool:
         return abs(parse_rfc3339(a) - parse_rfc3339(b)) < within
     except ValueError:
         return True
+
+
+def conforming(body: bytes, messages_key: str | None) -> Any:
+    """A 200 body read and held to its variant's shape rules (a page envelope under `messages_key`, else an array)."""
+    if messages_key:
+        page = page_envelope(body)
+        page_messages(page)
+        return page
+    messages = org_array(body)
+    org_messages(messages)
+    return messages

@@ -21,10 +21,16 @@ def malformed_id_refused(status: int, what: str, allowed: Sequence[int]) -> None
     expect_status(status, allowed, what)
 
 
-@rule("ORG-EMPTY-CHAT")
-def org_empty(messages: Sequence[Any]) -> None:
+@rule("CHAT-EMPTY", "ORG-EMPTY-CHAT")
+def empty_chat(body: Any, messages_key: str | None) -> None:
+    """An existing chat without messages: no messages (under `messages_key`, or the body itself); a page says
+    total 0 and has_more false too."""
+    messages = body.get(messages_key) if messages_key else body
     if messages:
         fail(f"an empty chat answered {len(messages)} messages")
+    if messages_key and (body.get("total") != 0 or body.get("has_more") is not False):
+        fail(f"an empty chat must give total 0 and has_more false; got total {body.get('total')!r}, "
+             f"has_more {body.get('has_more')!r}")
 
 
 @rule("ORG-MSG-CHAT-ID")

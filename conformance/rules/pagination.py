@@ -76,10 +76,3 @@ def chat_scoped(returned: Iterable[str], chat: Iterable[str]) -> None:
     strangers = sorted(set(returned) - set(chat))
     if strangers:
         fail(f"{len(strangers)} message(s) returned are not in this chat, e.g. {strangers[:3]}")
-
-
-@rule("CHAT-EMPTY")
-def empty_chat(page_len: int, total: Any, has_more: Any) -> None:
-    if page_len or total != 0 or has_more is not False:
-        fail(f"an empty chat must give messages [], total 0, has_more false; got "
-             f"{page_len} messages, total {total!r}, has_more {has_more!r}")

@@ -26,24 +26,16 @@ def limit_100_accepted(status: int) -> None:
     expect_status(status, [200], "limit=100")
 
 
-@rule("PARAM-LIMIT-ABOVE-MAX-400")
-def limit_above_max_refused(status: int, what: str) -> None:
+def refused(status: int, what: str) -> None:
+    """A value the docs do not allow is answered 400."""
     expect_status(status, [400], what)
 
 
-@rule("PARAM-LIMIT-INVALID-400")
-def limit_invalid_refused(status: int, what: str) -> None:
-    expect_status(status, [400], what)
-
-
-@rule("PARAM-OFFSET-INVALID-400")
-def offset_invalid_refused(status: int, what: str) -> None:
-    expect_status(status, [400], what)
-
-
-@rule("PARAM-ORDER-INVALID-400")
-def order_invalid_refused(status: int, what: str) -> None:
-    expect_status(status, [400], what)
+# One rule each: a limit above 100, a limit or offset that is no non-negative integer, an order that is neither.
+limit_above_max_refused = rule("PARAM-LIMIT-ABOVE-MAX-400", name="limit_above_max_refused")(refused)
+limit_invalid_refused = rule("PARAM-LIMIT-INVALID-400", name="limit_invalid_refused")(refused)
+offset_invalid_refused = rule("PARAM-OFFSET-INVALID-400", name="offset_invalid_refused")(refused)
+order_invalid_refused = rule("PARAM-ORDER-INVALID-400", name="order_invalid_refused")(refused)
 
 
 @rule("PARAM-VALID-ACCEPTED")

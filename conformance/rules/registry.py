@@ -43,10 +43,11 @@ class Rule:
 
     function: Callable[..., Any]
     ids: Mapping[str, str]  # profile name → requirement id
+    label: str | None = None  # its name when one function serves several rules
 
     @property
     def name(self) -> str:
-        return self.function.__name__
+        return self.label or self.function.__name__
 
     def id_in(self, profile: _Named | str) -> str | None:
         return self.ids.get(profile if isinstance(profile, str) else profile.name)
@@ -107,8 +108,9 @@ def _exchange_in(args: Iterable[Any]) -> Any:
 REGISTRY: dict[str, list[Rule]] = {}  # requirement id → the rules that check it
 
 
-def rule(*req_ids: str) -> Callable[[Callable[..., Any]], Rule]:
-    """Register the decorated function as the rule of these requirement ids (at most one per profile)."""
+def rule(*req_ids: str, name: str | None = None) -> Callable[[Callable[..., Any]], Rule]:
+    """Register the decorated function as the rule of these requirement ids (at most one per profile); `name`
+    tells apart rules that share one function."""
 
     def register(function: Callable[..., Any]) -> Rule:
         known = requirements()
@@ -118,7 +120,7 @@ def rule(*req_ids: str) -> Callable[[Callable[..., Any]], Rule]:
         ids = {known[i].profile: i for i in req_ids}
         if len(ids) != len(req_ids):
             raise ValueError(f"rule {function.__name__}: two ids of one profile ({', '.join(req_ids)})")
-        registered = Rule(function, ids)
+        registered = Rule(function, ids, name)
         for req_id in req_ids:
             REGISTRY.setdefault(req_id, []).append(registered)
         return registered

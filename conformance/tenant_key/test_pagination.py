@@ -85,15 +85,6 @@ def test_offset_at_or_past_the_end_is_an_empty_page(client, target, walks, past,
         pagination.total(total, page.total, "the same chat's total read just before")
 
 
-@checks(pagination.empty_chat)
-def test_empty_chat_is_200_with_no_messages(client, target, need):
-    need("api_key", "empty_chat_id")
-    exchange = client.get_messages(target.empty_chat_id, key=target.api_key)
-    page = read_page(exchange, pagination.empty_chat)
-    with evidence(exchange):
-        pagination.empty_chat(len(page.messages), page.total, page.has_more)
-
-
 @checks(pagination.chat_scoped)
 def test_pages_hold_only_messages_of_the_chat(walks, target, need):
     need("api_key", "chat_id")
