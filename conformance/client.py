@@ -136,6 +136,7 @@ class Client:
         self.auth_header = auth_header
         self.timeout = timeout
         self.limits = limits
+        self.tripped: dict[str, TargetError] = {}  # the Schemathesis layer's breaker: operation → what stopped it
         # Content codings are decoded here, within the body bound (conformance/decoding.py), not by httpx.
         self._http = httpx.Client(timeout=timeout, follow_redirects=False, transport=bounded_transport(),
                                   headers={"Accept": "application/json", "Accept-Encoding": ACCEPTED_CODINGS})

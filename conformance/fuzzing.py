@@ -194,17 +194,14 @@ def choose(case: Any, target: Target, roles: Sequence[tuple[str, Any]]) -> Pick:
     return Pick(chat_id, role, key_names[(seed // 7) % len(key_names)])
 
 
-# A target that stopped answering fails the test once: Hypothesis would otherwise replay and shrink the
-# failing case, waiting out the timeout each time. Keyed by operation, so each test trips its own breaker.
-_TRIPPED: dict[str, TargetError] = {}
-
-
 def run_case(case: Any, target: Target, client: Client, checks: Sequence[Callable[..., None]]) -> None:
     """Send one generated case (GET only) and hold its answer to Schemathesis's checks, expected_status and `checks`."""
     assert case.method == "GET", "the suite sends GET requests only"
+    # A target that stopped answering fails the test once: Hypothesis would otherwise replay and shrink the failing
+    # case, waiting out the timeout each time. Keyed by operation, so each test trips its own breaker.
     label = f"{target.profile.name} {case.operation.label}"
-    if label in _TRIPPED:
-        raise _TRIPPED[label]
+    if label in client.tripped:
+        raise client.tripped[label]
     pick = choose(case, target, known_chats(target))
     if pick.chat_role != "drawn":
         case.path_parameters[target.profile.chat_id_parameter] = pick.chat_id
@@ -214,7 +211,7 @@ def run_case(case: Any, target: Target, client: Client, checks: Sequence[Callabl
     try:
         exchange = client.get(kwargs["url"], params=kwargs.get("params"), headers=_plain(kwargs.get("headers")))
     except TargetError as exc:
-        _TRIPPED[label] = exc
+        client.tripped[label] = exc
         raise
     _refuse_unreadable_json(exchange, target.profile)
     token = SENT.set(Sent(pick, exchange, target))
