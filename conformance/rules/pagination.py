@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from conformance.rules.registry import fail, rule
@@ -76,3 +76,15 @@ def chat_scoped(returned: Iterable[str], chat: Iterable[str]) -> None:
     strangers = sorted(set(returned) - set(chat))
     if strangers:
         fail(f"{len(strangers)} message(s) returned are not in this chat, e.g. {strangers[:3]}")
+
+
+@rule("MSG-ID-UNIQUE")
+def ids_unique(ids_by_chat: Mapping[Any, Sequence[str]]) -> None:
+    """No id is given to two messages, within a chat or across the tenant's chats."""
+    owners: dict[str, Any] = {}
+    for chat, ids in ids_by_chat.items():
+        for message_id in ids:
+            if message_id in owners:
+                where = "twice in chat" if owners[message_id] == chat else f"in chats {owners[message_id]} and"
+                fail(f"message id {message_id!r} is given {where} {chat}")
+            owners[message_id] = chat

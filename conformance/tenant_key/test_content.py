@@ -55,6 +55,13 @@ def test_messages_equal_the_dataset(walks, target, need, role):
     pagination.none_missing(result.ids, expected)
 
 
+@checks(pagination.ids_unique)
+def test_message_ids_are_unique_across_the_tenants_chats(walks, target, need):
+    need("dataset", "api_key")
+    roles = [role for role in ("populated", "hundred", "other") if role in target.dataset.roles]
+    pagination.ids_unique({target.dataset.roles[role]: walks(100, "asc", target.dataset.roles[role]).ids for role in roles})
+
+
 @checks(bodies.created_at_precision)
 def test_created_at_keeps_its_fraction_of_a_second(walks, target, need):
     need("dataset", "api_key")

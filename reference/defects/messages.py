@@ -17,7 +17,7 @@ from typing import Any
 from starlette.requests import Request
 
 from conformance.dataset import parse_instant
-from reference.server import OrgToken
+from reference.server import OrgToken, TenantKey
 from reference.store import Message, Scope, Store, Window
 from reference.variants import Step, patch, returns
 
@@ -123,3 +123,12 @@ def chat_id_string(self: OrgToken, body: Step, request: Request, scope: Scope, w
 @patch("org-envelope", wraps=OrgToken.body)
 def org_envelope(self: OrgToken, body: Step, request: Request, scope: Scope, window: Window) -> Any:
     return {"messages": body(request, scope, window)}
+
+
+@patch("message-ids-per-chat", wraps=TenantKey.envelope)
+def message_ids_per_chat(self: TenantKey, envelope: Step, window: Window, total: int, messages: list[Message]) -> Any:
+    """The id shown is the message's place in its chat (msg-1, msg-2, …): every chat has a msg-1."""
+    first = window.offset + 1 if window.order == "asc" else total - window.offset
+    step = 1 if window.order == "asc" else -1
+    numbered = [m | {"id": f"msg-{first + step * i}"} for i, m in enumerate(messages)]
+    return envelope(window, total, numbered)
