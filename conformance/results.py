@@ -15,6 +15,7 @@ REASON = "conformance_reason"
 UNATTRIBUTED = "conformance_unattributed"  # findings that break no requirement, one per line
 STOPPED = "conformance_stopped"  # the run's own limit (--max-requests, --max-duration) stopped this test
 INCONCLUSIVE = "conformance_inconclusive"  # requirements the data moved under (a live chat): judged neither way
+ENTRIES = "conformance_har_entries"  # the HAR entries (their _id) that show the test's failure
 THROTTLING = "conformance_throttling"  # "<process> <waits> <seconds>": the process's waits for a throttling target so far
 
 LEVELS = ("MUST", "SHOULD", "MAY")
@@ -31,13 +32,14 @@ class RequirementResult:
     tests: list[str] = field(default_factory=list)
     known_reason: str | None = None
     now_passing: bool = False
+    entries: list[str] = field(default_factory=list)  # HAR entries (_id) that show its failures
 
     def as_dict(self) -> dict:
         r = self.requirement
         return {
             "id": r.id, "level": r.level, "statement": r.statement, "status": self.status,
             "reasons": self.reasons, "tests": self.tests, "known_failure": self.known_reason,
-            "known_failure_now_passes": self.now_passing,
+            "known_failure_now_passes": self.now_passing, "har_entries": self.entries,
         }
 
 
@@ -90,6 +92,7 @@ class Results:
             if outcome in ("failed", "xfailed") and req_id in failed:
                 result.status = "known-failure" if req_id in self.known else "fail"
                 result.reasons.append(reason)
+                result.entries += [e for e in props.get(ENTRIES, "").split() if e not in result.entries]
             elif req_id in inconclusive:
                 if result.status in ("unverified", "skip", "pass"):
                     result.status, result.reasons = "inconclusive", []
