@@ -196,12 +196,20 @@ def test_usage_errors_are_one_line_and_exit_4(tmp_path):
     bad.write_text('{"log": {"version": "1.2", "entries": [1]}}')
     raw = tmp_path / "raw.har"
     raw.write_text('{"log": {"version": "1.2", "entries": []}}')
+    item = har.entry(entry_id="main-1", started_at=0, seconds=0, url="http://127.0.0.1:9/x", request_headers=[],
+                     auth=None, status=200, response_headers=[], body=b"")
+    org, discovery = tmp_path / "org.har", tmp_path / "discovery.har"
+    org.write_text(har.document_head({"profile": "org-token", "mode": "dataset"}, "0") + json.dumps(item) + har.DOCUMENT_TAIL)
+    discovery.write_text(har.document_head({"profile": "tenant-key", "mode": "discovery"}, "0") + json.dumps(item)
+                         + har.DOCUMENT_TAIL)
     cases = [
         (("--record", str(tmp_path / "no" / "such" / "dir" / "run.har")), "--record / CONFORMANCE_RECORD: cannot write"),
         (("--record", str(tmp_path)), "cannot write a HAR file"),
         (("--from-har", str(tmp_path / "absent.har")), "--from-har / CONFORMANCE_FROM_HAR: cannot read"),
         (("--from-har", str(bad)), "entry 0: not an object"),
         (("--from-har", str(raw)), "not written by --record"),
+        (("--from-har", str(org)), "records a run of profile org-token; replay it with --profile org-token"),
+        (("--from-har", str(discovery)), "records a run in discovery mode"),
         (("--from-har", str(bad), "--record", "x.har"), "exclude each other"),
         (("--from-har", str(bad), "--base-url", "http://127.0.0.1:9"), "exclude each other"),
     ]
