@@ -15,10 +15,11 @@ from urllib.parse import quote, urlencode
 
 import httpx
 
-from conformance import strict_json
+from conformance import har, strict_json
 from conformance.deadlines import bounded_transport, deadline
 from conformance.decoding import ACCEPTED_CODINGS, BodyError, read_body
 from conformance.masking import MASK, REDACTOR, Secret
+from conformance.recording import Recorder, Recording, label, scrub_body
 from conformance.throttling import ThrottleBudget, told_wait
 
 MAX_BODY_BYTES = 8 * 1024 * 1024
@@ -26,6 +27,8 @@ MAX_BODY_BYTES = 8 * 1024 * 1024
 
 class TargetError(Exception):
     """The target's answer could not be read: a reset mid-answer, an oversized body."""
+
+    har_id: str | None = None  # the HAR entry that records it (--record, --from-har)
 
 
 class Unreachable(TargetError):
@@ -55,6 +58,7 @@ class Exchange:
     body: bytes = field(repr=False)
     elapsed: float = 0.0
     resend: Callable[[], Exchange] | None = field(default=None, repr=False, compare=False)  # the same GET again
+    har_id: str | None = field(default=None, compare=False)  # its entry in the HAR file (--record, --from-har)
 
     @property
     def content_type(self) -> str:
@@ -130,19 +134,46 @@ class Limits:
         time.sleep(seconds)
 
 
+@dataclass(frozen=True)
+class Answer:
+    """What one GET got back: from the target, or from a recording (--from-har)."""
+
+    status_code: int
+    headers: httpx.Headers
+    body: bytes
+    har_id: str | None = None
+    elapsed: float | None = None  # a recorded answer's time
+
+
+AUTH_NAMES = ("authorization", "x-api-key")
+ERRORS = {"Unreachable": Unreachable, "TargetError": TargetError}  # recorded _error types, by name
+
+
 class Client:
-    def __init__(self, base_url: str, auth_header: str, timeout: float, limits: Limits) -> None:
+    """GETs to the target; with a recorder every answer is also written to the run's HAR file, with a recording
+    (--from-har) every answer comes from the file and no socket is opened."""
+
+    def __init__(self, base_url: str, auth_header: str, timeout: float, limits: Limits,
+                 keys: dict[str, str | None] | None = None, recorder: Recorder | None = None,
+                 recording: Recording | None = None) -> None:
         self.base_url = base_url.rstrip("/")
         self.auth_header = auth_header
         self.timeout = timeout
         self.limits = limits
         self.tripped: dict[str, TargetError] = {}  # the Schemathesis layer's breaker: operation → what stopped it
+        self.keys = dict(keys or {})  # name → key: what the auth labels of a recording tell apart
+        self.recorder = recorder
+        self.recording = recording
+        self.default_headers = {"Accept": "application/json", "Accept-Encoding": ACCEPTED_CODINGS}
         # Content codings are decoded here, within the body bound (conformance/decoding.py), not by httpx.
-        self._http = httpx.Client(timeout=timeout, follow_redirects=False, transport=bounded_transport(),
-                                  headers={"Accept": "application/json", "Accept-Encoding": ACCEPTED_CODINGS})
+        self._http = None if recording is not None else httpx.Client(
+            timeout=timeout, follow_redirects=False, transport=bounded_transport(), headers=self.default_headers)
 
     def close(self) -> None:
-        self._http.close()
+        if self._http is not None:
+            self._http.close()
+        if self.recorder is not None:
+            self.recorder.close()
 
     @staticmethod
     def messages_path(chat_id: Any) -> str:
@@ -166,30 +197,71 @@ class Client:
             url += ("&" if "?" in url else "?") + urlencode([(k, _text(v)) for k, v in flat])
         original = headers
         headers = dict(headers or {})
+        auth_names = (self.auth_header.lower(), *AUTH_NAMES)
+        labels: dict[str, str | None] = {}
         for name, value in headers.items():
-            if name.lower() in (self.auth_header.lower(), "authorization", "x-api-key"):
+            if name.lower() in auth_names:
                 REDACTOR.add(value)
-        started = time.monotonic()
-        response, body = self._send(url, headers)
-        while (wait := self._throttled(url, response)) is not None:
-            self.limits.pause(wait)
-            started = time.monotonic()
-            response, body = self._send(url, headers)
-        masked = tuple(
-            (name, MASK if name.lower() in (self.auth_header.lower(), "authorization", "x-api-key") else value)
-            for name, value in headers.items()
-        )
+                labels[name] = label(value, self.keys)
+        auth = self._auth(labels)
+        answer = self._answer(url, headers, labels, auth)
+        while (wait := self._throttled(url, answer)) is not None:
+            if self.recording is None:
+                self.limits.pause(wait)
+            answer = self._answer(url, headers, labels, auth)
+        masked = tuple((name, MASK if name in labels else value) for name, value in headers.items())
         return Exchange(
             url=url,
             request_headers=masked,
-            status=response.status_code,
-            headers={k.lower(): v for k, v in response.headers.items()},
-            body=body,
-            elapsed=time.monotonic() - started,
+            status=answer.status_code,
+            headers={k.lower(): v for k, v in answer.headers.items()},
+            body=answer.body,
+            elapsed=answer.elapsed or 0.0,
+            har_id=answer.har_id,
             resend=lambda: self.get(path_or_url, params, original),
         )
 
-    def _throttled(self, url: str, response: httpx.Response) -> float | None:
+    def _auth(self, labels: dict[str, str | None]) -> str | None:
+        """The auth label a recording is matched on: the auth header's, and any other credential header's."""
+        own = [v for n, v in labels.items() if n.lower() == self.auth_header.lower()]
+        others = [f"{n}: {v}" for n, v in labels.items() if n.lower() != self.auth_header.lower()]
+        parts = own + others
+        return " + ".join(parts) if parts else None
+
+    def _answer(self, url: str, headers: dict[str, str], labels: dict[str, str | None], auth: str | None) -> Answer:
+        """One GET, from the recording or the target; recorded when --record is on."""
+        if self.recording is not None:
+            self.limits.acquire()
+            return _replayed(self.recording.answer(url, auth))
+        started_wall, started = time.time(), time.monotonic()
+        try:
+            response, body = self._send(url, headers)
+        except BudgetExhausted:
+            raise  # not sent: nothing to record
+        except TargetError as exc:
+            if self.recorder is not None:
+                exc.har_id = self._record(url, headers, labels, auth, started_wall, time.monotonic() - started,
+                                          0, [], b"", {"type": type(exc).__name__, "message": str(exc)})
+            raise
+        elapsed = time.monotonic() - started
+        har_id = None
+        if self.recorder is not None:
+            har_id = self._record(url, headers, labels, auth, started_wall, elapsed, response.status_code,
+                                  response.headers.multi_items(), body)
+        return Answer(response.status_code, response.headers, body, har_id, elapsed)
+
+    def _record(self, url: str, headers: dict[str, str], labels: dict[str, str | None], auth: str | None,
+                started_wall: float, elapsed: float, status: int, response_headers: list[tuple[str, str]],
+                body: bytes, error: dict[str, str] | None = None) -> str:
+        entry_id = self.recorder.next_id()
+        sent = [*self.default_headers.items(),
+                *((name, labels[name] or MASK) if name in labels else (name, value) for name, value in headers.items())]
+        self.recorder.write(har.entry(entry_id=entry_id, started_at=started_wall, seconds=elapsed, url=url,
+                                      request_headers=sent, auth=auth, status=status,
+                                      response_headers=response_headers, body=scrub_body(body), error=error))
+        return entry_id
+
+    def _throttled(self, url: str, response: Answer) -> float | None:
         """Seconds to wait before sending the GET again, or None when this answer is the answer."""
         told = told_wait(response.status_code, {k.lower(): v for k, v in response.headers.items()},
                          datetime.now(timezone.utc))
@@ -236,6 +308,19 @@ class Client:
             except httpx.HTTPError as exc:
                 raise TargetError(f"GET {url}: {type(exc).__name__}: {REDACTOR.scrub(str(exc)) or 'connection failed'}") from exc
         raise AssertionError("unreachable")
+
+
+def _replayed(item: dict[str, Any]) -> Answer:
+    """A recorded entry as the answer it records; a recorded failure raised again."""
+    error = item.get("_error")
+    if isinstance(error, dict):
+        exc = ERRORS.get(str(error.get("type")), TargetError)(str(error.get("message", "no answer")))
+        exc.har_id = item.get("_id")
+        raise exc
+    response = item["response"]
+    seconds = item.get("time")
+    return Answer(response["status"], httpx.Headers(har.response_headers(item)), har.body_of(response.get("content", {})),
+                  item.get("_id"), seconds / 1000 if isinstance(seconds, (int, float)) and seconds >= 0 else None)
 
 
 def _text(value: Any) -> str:

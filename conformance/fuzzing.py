@@ -76,10 +76,12 @@ class GeneratedCaseFailed(AssertionError):
     """A generated request broke rules; `requirements` names them, `unattributed` holds the findings that map
     to no requirement (each as its Schemathesis code and title), reported as themselves."""
 
-    def __init__(self, requirements: list[str], message: str, unattributed: Sequence[str] = ()) -> None:
+    def __init__(self, requirements: list[str], message: str, unattributed: Sequence[str] = (),
+                 har_id: str | None = None) -> None:
         super().__init__(message)
         self.requirements = requirements
         self.unattributed = list(unattributed)
+        self.har_id = har_id  # the HAR entry of the generated request (--record, --from-har)
 
 
 def load_schema(profile: Profile) -> Any:
@@ -227,7 +229,7 @@ def run_case(case: Any, target: Target, client: Client, checks: Sequence[Callabl
             if not found:
                 unattributed.append(f"{getattr(failure, 'code', '') or type(failure).__name__} "
                                     f"{getattr(failure, 'title', '') or failure}")
-        raise GeneratedCaseFailed(sorted(ids), str(group), unattributed) from None
+        raise GeneratedCaseFailed(sorted(ids), str(group), unattributed, exchange.har_id) from None
     finally:
         SENT.reset(token)
 
@@ -238,7 +240,8 @@ def _refuse_unreadable_json(exchange: Exchange, profile: Profile) -> None:
         strict_json.loads(exchange.body)
     except strict_json.TooDeep as exc:
         req = findings.body_rule(_outcome(exchange), 0, profile.item_depth, profile.name)
-        raise GeneratedCaseFailed([req], f"{req}: the body is not JSON ({exc})\n{exchange.excerpt()}") from None
+        raise GeneratedCaseFailed([req], f"{req}: the body is not JSON ({exc})\n{exchange.excerpt()}",
+                                  har_id=exchange.har_id) from None
     except strict_json.JSONError:
         pass  # Schemathesis and the rules say what is wrong with it
 

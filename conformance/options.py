@@ -58,6 +58,10 @@ OPTIONS: tuple[Option, ...] = (
            ("must", "should")),
     Option("--known-failures", "CONFORMANCE_KNOWN_FAILURES",
            "YAML file of requirement ids this target knowingly fails, each with a reason"),
+    Option("--record", "CONFORMANCE_RECORD",
+           "write every exchange of the run into this HAR 1.2 file (keys replaced by labels)"),
+    Option("--from-har", "CONFORMANCE_FROM_HAR",
+           "replay a file written by --record: no network; each request is answered from the file"),
 )
 
 

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from conformance import fuzzing, options, reproduce, verdicts
+from conformance import __version__, fuzzing, options, recording, reproduce, verdicts
 from conformance.client import BudgetExhausted, Client, Limits, TargetError, Unreachable
 from conformance.dataset import Dataset, DatasetError, load_dataset
 from conformance.embedded import start_reference
@@ -20,11 +20,12 @@ from conformance.profiles import BY_NAME
 from conformance.report import append_step_summary, report_data, write_reports
 from conformance.rules import ids_of
 from conformance.settings import Settings, check_dataset_key, resolve
-from conformance.results import (CHECKS, FAILED, INCONCLUSIVE, REASON, REPRODUCED, STOPPED, THROTTLING, UNATTRIBUTED,
-                                 Results)
+from conformance.results import (CHECKS, ENTRIES, FAILED, INCONCLUSIVE, REASON, REPRODUCED, STOPPED, THROTTLING,
+                                 UNATTRIBUTED, Results)
 from conformance.target import Target
 
 RUN = pytest.StashKey["Run"]()
+KEY_ATTRIBUTES = {"primary": "api_key", "foreign": "foreign_api_key"}
 INCONCLUSIVE_IDS = pytest.StashKey[str]()  # a test's inconclusive requirements, carried to its teardown (junit)
 
 
@@ -45,14 +46,22 @@ class Run:
         self.problems: list[str] = []
         self.started_at = time.monotonic()
         self._previous_sigterm: Any = None
+        self.parts: str | None = None  # --record: the directory of every process's part file
+        self.recorded: tuple[Path, int] | None = None  # --record: the HAR file written, and its number of entries
 
     # -------------------------------------------------------------- target
     def start(self) -> None:
         settings = self.settings
         workerinput = getattr(self.config, "workerinput", None) or {}
+        replay = settings.from_har
         base_url = workerinput.get("conformance_base_url") or settings.base_url
+        if replay is not None:
+            # A replay talks to no target: the recording names the one it was made against.
+            base_url = str(replay.meta.get("base_url", ""))
         dataset = self._load(settings.dataset_path) if settings.dataset_path is not None else None
         embedded = bool(workerinput.get("conformance_embedded")) or not base_url
+        if replay is not None:
+            embedded = bool(replay.meta.get("embedded"))
         if not base_url:
             # The embedded server always serves a dataset, even when the suite runs in discovery mode.
             served = dataset or self._load(self.profile.dataset_path)
@@ -69,9 +78,38 @@ class Run:
         self.target = self._target(base_url.rstrip("/"), embedded, dataset, served)
         limits = Limits(settings.max_requests, settings.rate_limit, settings.max_duration,
                         workerinput.get("conformance_started_at", self.started_at), settings.max_throttle_wait)
-        self.client = Client(self.target.base_url, self.target.auth_header, settings.request_timeout, limits)
+        keys = {"primary": self.target.api_key, "foreign": self.target.foreign_api_key}
+        recorder = None
+        if settings.record:
+            recording.guard_near_misses(keys)
+            self.parts = workerinput.get("conformance_record_parts") or recording.parts_directory()
+            recorder = recording.Recorder(self.parts, workerinput.get("workerid", "main"))
+        self.client = Client(self.target.base_url, self.target.auth_header, settings.request_timeout, limits,
+                             keys=keys, recorder=recorder, recording=replay)
         # Schemathesis matches answers to cases by path: behind a path prefix it must know the prefix.
         fuzzing.SETTINGS.update(settings.fuzz_examples, settings.fuzz_seed, self.target.base_url)
+
+    def finish_recording(self) -> None:
+        """--record, on the controller: the part files of every process merged into the HAR file (once)."""
+        if self.parts is None or hasattr(self.config, "workerinput") or self.recorded is not None \
+                or self.target is None:
+            return
+        if self.client is not None and self.client.recorder is not None:
+            self.client.recorder.close()
+        target = self.target
+        meta = {
+            "profile": self.profile.name, "mode": target.mode, "base_url": target.base_url,
+            "embedded": target.embedded,
+            "keys": [name for name in ("primary", "foreign") if getattr(target, KEY_ATTRIBUTES[name]) is not None],
+            "chats": {name: getattr(target, name) for name in ("chat_id", "empty_chat_id", "foreign_chat_id")},
+        }
+        path = Path(self.settings.record)
+        try:
+            self.recorded = (path, recording.write_har(path, self.parts, meta, __version__))
+        except OSError as exc:
+            self.problems.append(f"could not write the HAR file {str(path)!r}: {exc.strerror or exc}")
+            return
+        recording.remove_parts(self.parts)
 
     def _load(self, path: Path) -> Dataset:
         try:
@@ -88,9 +126,19 @@ class Run:
         def role(name: str) -> Any:
             return ids_from.roles.get(name) if ids_from is not None else None
 
+        replay = settings.from_har
+        recorded_chats = replay.meta.get("chats", {}) if replay is not None else {}
+        recorded_keys = replay.meta.get("keys", []) if replay is not None else []
+
         def key(given: str | None, tenant: str) -> Secret | None:
             chosen = given if given is not None else check_dataset_key(ids_from.tenants.get(tenant) if ids_from else None)
+            if chosen is None and tenant in recorded_keys:
+                # A replay without the key: a stand-in, labelled as the key was (the recording holds labels only).
+                chosen = recording.PLACEHOLDER_KEYS[tenant]
             return Secret(chosen) if chosen is not None else None
+
+        def chat(given: Any, name: str, role_name: str) -> Any:
+            return given_or(given, given_or(role(role_name), recorded_chats.get(name)))
 
         return Target(
             base_url=base_url,
@@ -99,10 +147,11 @@ class Run:
             embedded=embedded,
             api_key=key(settings.api_key, "primary"),
             foreign_api_key=key(settings.foreign_api_key, "foreign"),
-            chat_id=given_or(settings.chat_id, role("populated")),
-            empty_chat_id=given_or(settings.empty_chat_id, role("empty")),
-            foreign_chat_id=given_or(settings.foreign_chat_id, role("foreign")),
+            chat_id=chat(settings.chat_id, "chat_id", "populated"),
+            empty_chat_id=chat(settings.empty_chat_id, "empty_chat_id", "empty"),
+            foreign_chat_id=chat(settings.foreign_chat_id, "foreign_chat_id", "foreign"),
             dataset=dataset,
+            replayed_from=replay.source if replay is not None else None,
         )
 
     def preflight(self) -> None:
@@ -119,6 +168,8 @@ class Run:
             pytest.exit(f"conformance: {exc}", returncode=2)
         except TargetError:
             return  # it answers, if badly: the checks will say how
+        except recording.NotRecorded:
+            return  # a replay of a run whose preflight asked otherwise: the checks find their own
         if target.api_key is not None and exchange.status == 401:
             self.results.stop("the preflight's key was rejected")
             pytest.exit(
@@ -137,6 +188,9 @@ class Run:
             self._previous_sigterm = None
         if self.client is not None:
             self.client.close()
+        self.finish_recording()
+        if self.parts is not None and not hasattr(self.config, "workerinput"):
+            recording.remove_parts(self.parts)
         if self.server is not None:
             self.server.stop()
             self.server = None
@@ -180,7 +234,13 @@ class Run:
             results.stop(f"pytest exit status {int(exitstatus)}")
         results.note_throttling(self.throttling())  # the preflight's, or the only process's
         results.finish()
-        data = report_data(results, self.target.base_url, self.target.mode, self.level)
+        self.finish_recording()
+        har = None
+        if self.recorded is not None:
+            har = {"recorded": str(self.recorded[0]), "entries": self.recorded[1]}
+        elif self.settings.from_har is not None:
+            har = {"replayed": self.settings.from_har.source}
+        data = report_data(results, self.target.base_url, self.target.mode, self.level, har)
         directory = self.settings.report_dir
         if directory:
             try:
@@ -216,6 +276,8 @@ class Run:
             terminalreporter.write_line(f"finding under no requirement: {finding.splitlines()[0]}", red=True)
         for path in self.written:
             terminalreporter.write_line(f"report: {path}")
+        if self.recorded is not None:
+            terminalreporter.write_line(f"recording: {self.recorded[0]} ({self.recorded[1]} HAR entries)")
         for problem in self.problems:
             terminalreporter.write_line(f"error: {problem}", red=True)
         terminalreporter.write_line(self.results.summary_line(), bold=True)
@@ -286,6 +348,8 @@ def pytest_configure_node(node: Any) -> None:
     node.workerinput["conformance_base_url"] = run.target.base_url
     node.workerinput["conformance_embedded"] = run.target.embedded
     node.workerinput["conformance_started_at"] = run.started_at
+    if run.parts is not None:
+        node.workerinput["conformance_record_parts"] = run.parts
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
@@ -338,7 +402,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Any:
     ids = [i for mark in item.iter_markers("requirement") for i in mark.args]
     report.user_properties = [p for p in report.user_properties
                               if p[0] not in (CHECKS, FAILED, REASON, UNATTRIBUTED, STOPPED, THROTTLING, INCONCLUSIVE,
-                                               REPRODUCED)]
+                                               REPRODUCED, ENTRIES)]
     report.user_properties.append((CHECKS, " ".join(ids)))
     report.sections = [(title, REDACTOR.scrub(content)) for title, content in report.sections]
     if run.client.limits.throttle.waits:
@@ -362,6 +426,8 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Any:
         report.longrepr = REDACTOR.scrub(text)
         report.user_properties.append((FAILED, " ".join(failed)))
         report.user_properties.append((REASON, REDACTOR.scrub(reason)))
+        if explained.entries:
+            report.user_properties.append((ENTRIES, " ".join(explained.entries)))
         if explained.unattributed:
             report.user_properties.append((UNATTRIBUTED, REDACTOR.scrub("\n".join(explained.unattributed))))
         if explained.stopped:

@@ -16,7 +16,7 @@ ICONS = {"pass": "✅ pass", "fail": "❌ fail", "skip": "⏭ skip", "known-fail
          "unverified": "· unverified (not run, or its checks stopped at another failure)"}
 
 
-def report_data(results: Results, target_url: str, mode: str, level: str) -> dict:
+def report_data(results: Results, target_url: str, mode: str, level: str, har: dict | None = None) -> dict:
     return {
         "suite": "chat-messages-conformance",
         "suite_version": __version__,
@@ -34,6 +34,8 @@ def report_data(results: Results, target_url: str, mode: str, level: str) -> dic
         "inconclusive": [r.requirement.id for r in results.inconclusive()],
         # waits for a target that answered 429 (or 503 with Retry-After): never a failure, but time spent
         "throttled": {"waits": results.throttling.waits, "seconds": round(results.throttling.seconds, 3)},
+        # --record: the HAR file written ({"recorded": path, "entries": n}); --from-har: {"replayed": path}
+        "har": har,
         "requirements": [r.as_dict() for r in results.by_id.values()],
     }
 
@@ -49,6 +51,10 @@ def render_markdown(data: dict) -> str:
            "gate.", ""] if not data["complete"] else []),
         f"Gate: **{'passed' if data['passed_gate'] else 'not passed'}**",
         "",
+        *([f"Exchanges recorded in `{data['har']['recorded']}` ({data['har']['entries']} HAR entries; a failure "
+           "names the entries, by their `_id`, that show it).", ""] if (data.get("har") or {}).get("recorded") else []),
+        *([f"Replayed from `{data['har']['replayed']}`: no request reached any target.", ""]
+          if (data.get("har") or {}).get("replayed") else []),
         *([f"**{len(data['inconclusive'])} inconclusive** ({', '.join(data['inconclusive'])}): the data changed "
            "while it was read, so these were neither passed nor failed; they do not fail the gate.", ""]
           if data["inconclusive"] else []),
@@ -65,6 +71,10 @@ def render_markdown(data: dict) -> str:
             status += " (known failure now passes: remove it from the file)"
         reason = r["known_failure"] if r["status"] == "known-failure" else (r["reasons"][0] if r["reasons"] else "")
         reason = reason.splitlines()[0] if reason else ""
+        if r["status"] in ("fail", "known-failure") and r.get("har_entries"):
+            shown = r["har_entries"][:5]
+            more = f" and {len(r['har_entries']) - 5} more" if len(r["har_entries"]) > 5 else ""
+            reason = f"{_cell(reason)[:200]} (HAR entries {', '.join(shown)}{more})"
         lines.append(f"| {r['id']} | {r['level']} | {status} | {_cell(r['statement'])} | {_cell(reason)} |")
     if data["unattributed_findings"]:
         lines += ["", "Findings under no requirement (they fail the gate):", ""]

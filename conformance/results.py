@@ -16,6 +16,7 @@ UNATTRIBUTED = "conformance_unattributed"  # findings that break no requirement,
 STOPPED = "conformance_stopped"  # the run's own limit (--max-requests, --max-duration) stopped this test
 INCONCLUSIVE = "conformance_inconclusive"  # requirements the data moved under (a live chat): judged neither way
 REPRODUCED = "conformance_reproduced"  # yes | no: the answer that broke a rule came back when asked again
+ENTRIES = "conformance_har_entries"  # the HAR entries (their _id) that show the test's failure
 THROTTLING = "conformance_throttling"  # "<process> <waits> <seconds>": the process's waits for a throttling target so far
 
 LEVELS = ("MUST", "SHOULD", "MAY")
@@ -33,13 +34,14 @@ class RequirementResult:
     known_reason: str | None = None
     now_passing: bool = False
     flaky: bool = False  # a failure of it did not reproduce when its request was sent again (it still fails)
+    entries: list[str] = field(default_factory=list)  # HAR entries (_id) that show its failures
 
     def as_dict(self) -> dict:
         r = self.requirement
         return {
             "id": r.id, "level": r.level, "statement": r.statement, "status": self.status,
             "reasons": self.reasons, "tests": self.tests, "known_failure": self.known_reason,
-            "known_failure_now_passes": self.now_passing, "flaky": self.flaky,
+            "known_failure_now_passes": self.now_passing, "flaky": self.flaky, "har_entries": self.entries,
         }
 
 
@@ -93,6 +95,7 @@ class Results:
                 result.status = "known-failure" if req_id in self.known else "fail"
                 result.reasons.append(reason)
                 result.flaky = result.flaky or props.get(REPRODUCED) == "no"
+                result.entries += [e for e in props.get(ENTRIES, "").split() if e not in result.entries]
             elif req_id in inconclusive:
                 if result.status in ("unverified", "skip", "pass"):
                     result.status, result.reasons = "inconclusive", []

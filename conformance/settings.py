@@ -15,8 +15,10 @@ import pytest
 
 from conformance import options
 from conformance.known_failures import KnownFailuresError, load_known_failures
+from conformance.har import HarError
 from conformance.masking import REDACTOR
 from conformance.profiles import ChatId, Profile, profile as profile_named
+from conformance.recording import Recording, check_record_path, load_recording
 from conformance.report import check_writable
 
 
@@ -41,6 +43,8 @@ class Settings:
     fuzz_examples: int = 60
     fuzz_seed: int | None = None
     report_dir: str | None = None
+    record: str | None = None  # --record: the HAR file to write
+    from_har: Recording | None = field(default=None, repr=False)  # --from-har: the recording answering every request
 
 
 def resolve(config: pytest.Config) -> Settings:
@@ -61,6 +65,15 @@ def resolve(config: pytest.Config) -> Settings:
     report_dir = value("--conformance-report")
     if report_dir and not hasattr(config, "workerinput"):
         _check_report_directory(report_dir)
+    record, from_har = value("--record"), value("--from-har")
+    if record and from_har:
+        raise pytest.UsageError("--record and --from-har exclude each other (a replay sends nothing to record)")
+    if from_har and base_url:
+        raise pytest.UsageError("--from-har and --base-url exclude each other: a replay answers from the file, "
+                                "whose target it names")
+    if record and not hasattr(config, "workerinput"):
+        _check_record_path(record)
+    recording = _recording(from_har, profile, value("--no-dataset")) if from_har else None
     return Settings(
         profile=profile,
         level=value("--level"),
@@ -82,6 +95,8 @@ def resolve(config: pytest.Config) -> Settings:
         fuzz_examples=value("--fuzz-examples"),
         fuzz_seed=value("--fuzz-seed"),
         report_dir=report_dir,
+        record=record,
+        from_har=recording,
     )
 
 
@@ -113,3 +128,31 @@ def _check_report_directory(directory: str) -> None:
     except OSError as exc:
         raise pytest.UsageError(f"--conformance-report / CONFORMANCE_REPORT_DIR: cannot write reports into "
                                 f"{directory!r}: {exc.strerror or exc}") from None
+
+
+def _check_record_path(path: str) -> None:
+    try:
+        check_record_path(path)
+    except OSError as exc:
+        raise pytest.UsageError(f"--record / CONFORMANCE_RECORD: cannot write a HAR file at {path!r}: "
+                                f"{exc.strerror or exc}") from None
+
+
+def _recording(path: str, profile: Profile, discovery: bool) -> Recording:
+    """The --from-har file, read whole and checked against this run's profile and mode."""
+    where = "--from-har / CONFORMANCE_FROM_HAR"
+    try:
+        recording = load_recording(path)
+    except OSError as exc:
+        raise pytest.UsageError(f"{where}: cannot read {path!r}: {exc.strerror or exc}") from None
+    except (HarError, UnicodeDecodeError) as exc:
+        raise pytest.UsageError(f"{where}: {path!r}: {exc}") from None
+    recorded = recording.meta.get("profile")
+    if recorded != profile.name:
+        raise pytest.UsageError(f"{where}: {path!r} records a run of profile {recorded}; "
+                                f"replay it with --profile {recorded}")
+    mode = "discovery" if discovery else "dataset"
+    if recording.meta.get("mode") != mode:
+        raise pytest.UsageError(f"{where}: {path!r} records a run in {recording.meta.get('mode')} mode, this run is "
+                                f"in {mode} mode: give the recorded run's --no-dataset / --dataset again")
+    return recording

@@ -31,6 +31,7 @@ class Target:
     empty_chat_id: Any = None
     foreign_chat_id: Any = None
     dataset: Dataset | None = field(default=None, repr=False)
+    replayed_from: str | None = None  # --from-har: the recording every answer comes from
 
     @property
     def mode(self) -> str:
@@ -43,4 +44,7 @@ class Target:
 
     def describe(self) -> str:
         where = "the embedded reference server" if self.embedded else "--base-url"
+        if self.replayed_from is not None:
+            return (f"replayed from {self.replayed_from} (recorded against {self.base_url}, {where}), "
+                    f"profile {self.profile.name}, {self.mode} mode")
         return f"{self.base_url} ({where}), profile {self.profile.name}, {self.mode} mode"

@@ -29,6 +29,7 @@ class Explanation:
     unattributed: list[str] = field(default_factory=list)  # findings that break no known requirement, as themselves
     stopped: str | None = None  # the run's own limit stopped this test: why
     inconclusive: list[str] = field(default_factory=list)  # requirements the data moved under: judged neither way
+    entries: list[str] = field(default_factory=list)  # the HAR entries (their _id) that show the failure
 
 
 def explain(exc: BaseException, profile: Profile) -> Explanation:
@@ -41,6 +42,7 @@ def explain(exc: BaseException, profile: Profile) -> Explanation:
             unattributed=[finding for part in parts for finding in part.unattributed],
             stopped=next((part.stopped for part in parts if part.stopped), None),
             inconclusive=list(dict.fromkeys(req for part in parts for req in part.inconclusive)),
+            entries=list(dict.fromkeys(e for part in parts for e in part.entries)),
         )
     if isinstance(exc, Violation):
         lines = [headline(exc.requirement), f"  what broke: {exc.detail}"]
@@ -48,7 +50,10 @@ def explain(exc: BaseException, profile: Profile) -> Explanation:
             lines.append(f"  request:    {exc.exchange.curl()}")
             response = exc.exchange.excerpt().replace("\n", "\n              ")
             lines.append(f"  response:   {response}")
-        return Explanation([exc.requirement], "\n".join(lines))
+            if exc.exchange.har_id:
+                lines.append(f"  HAR entry:  {exc.exchange.har_id}")
+        entries = [exc.exchange.har_id] if exc.exchange is not None and exc.exchange.har_id else []
+        return Explanation([exc.requirement], "\n".join(lines), entries=entries)
     if isinstance(exc, Inconclusive):
         ids = ids_of(exc.rules, profile)
         return Explanation([], f"inconclusive ({', '.join(ids)}): {exc.reason}", inconclusive=ids)
@@ -57,12 +62,15 @@ def explain(exc: BaseException, profile: Profile) -> Explanation:
         heads += [f"{finding} (a Schemathesis finding the suite does not attribute to a requirement)"
                   for finding in exc.unattributed]
         text = "\n".join(heads) + f"\n  a generated request broke the rule(s) above (Schemathesis):\n{exc}"
-        return Explanation(exc.requirements, text, exc.unattributed)
+        if exc.har_id:
+            text += f"\n  HAR entry:  {exc.har_id}"
+        return Explanation(exc.requirements, text, exc.unattributed, entries=[exc.har_id] if exc.har_id else [])
     if isinstance(exc, BudgetExhausted):
         return Explanation([], f"not run: {exc}", stopped=str(exc))  # the suite's limit, not the target's fault
     if isinstance(exc, TargetError):
         answers = http.answered[profile].id
-        return Explanation([answers], f"{headline(answers)}\n  what broke: {exc}")
+        text = f"{headline(answers)}\n  what broke: {exc}" + (f"\n  HAR entry:  {exc.har_id}" if exc.har_id else "")
+        return Explanation([answers], text, entries=[exc.har_id] if exc.har_id else [])
     # A fault of the suite itself, or a check that could not finish: blamed on no requirement of the target.
     where = traceback.extract_tb(exc.__traceback__)[-1] if exc.__traceback__ else None
     location = f" (at {where.filename}:{where.lineno})" if where else ""
