@@ -6,7 +6,7 @@ code looks an option up by its flag.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -64,7 +64,8 @@ def resolve(config: pytest.Config) -> Settings:
         raise pytest.UsageError(f"--known-failures: {exc}") from None
     report_dir = value("--conformance-report")
     if report_dir and not hasattr(config, "workerinput"):
-        _check_report_directory(report_dir)
+        _check_writable(check_writable, report_dir,
+                        "--conformance-report / CONFORMANCE_REPORT_DIR: cannot write reports into")
     record, from_har = value("--record"), value("--from-har")
     if record and from_har:
         raise pytest.UsageError("--record and --from-har exclude each other (a replay sends nothing to record)")
@@ -72,7 +73,7 @@ def resolve(config: pytest.Config) -> Settings:
         raise pytest.UsageError("--from-har and --base-url exclude each other: a replay answers from the file, "
                                 "whose target it names")
     if record and not hasattr(config, "workerinput"):
-        _check_record_path(record)
+        _check_writable(check_record_path, record, "--record / CONFORMANCE_RECORD: cannot write a HAR file at")
     recording = _recording(from_har, profile, value("--no-dataset")) if from_har else None
     return Settings(
         profile=profile,
@@ -121,21 +122,12 @@ def _chat_id(profile: Profile, given: str | None, flag: str) -> ChatId | None:
         raise pytest.UsageError(f"{flag}: {exc}") from None
 
 
-def _check_report_directory(directory: str) -> None:
-    """Found at the start, not after the whole run: a report directory that cannot be written."""
+def _check_writable(check: Callable[[str], None], path: str, what: str) -> None:
+    """Found at the start, not after the whole run: a report directory or a recording that cannot be written."""
     try:
-        check_writable(directory)
+        check(path)
     except OSError as exc:
-        raise pytest.UsageError(f"--conformance-report / CONFORMANCE_REPORT_DIR: cannot write reports into "
-                                f"{directory!r}: {exc.strerror or exc}") from None
-
-
-def _check_record_path(path: str) -> None:
-    try:
-        check_record_path(path)
-    except OSError as exc:
-        raise pytest.UsageError(f"--record / CONFORMANCE_RECORD: cannot write a HAR file at {path!r}: "
-                                f"{exc.strerror or exc}") from None
+        raise pytest.UsageError(f"{what} {path!r}: {exc.strerror or exc}") from None
 
 
 def _recording(path: str, profile: Profile, discovery: bool) -> Recording:
