@@ -20,7 +20,7 @@ from conformance.profiles import BY_NAME
 from conformance.report import append_step_summary, report_data, write_reports
 from conformance.rules import ids_of
 from conformance.settings import Settings, check_dataset_key, resolve
-from conformance.results import CHECKS, FAILED, INCONCLUSIVE, REASON, STOPPED, THROTTLING, UNATTRIBUTED, Results
+from conformance.results import CHECKS, FAILED, INCONCLUSIVE, NOTE, REASON, STOPPED, THROTTLING, UNATTRIBUTED, Results
 from conformance.target import Target
 
 RUN = pytest.StashKey["Run"]()
@@ -326,6 +326,24 @@ def need(target: Target):
             raise pytest.skip.Exception(reason, _use_item_location=True)
 
     return need
+
+
+@pytest.fixture
+def note(request: pytest.FixtureRequest, target: Target):
+    """note(text, *rules): what these rules were proven on, when it is less than everything (a chat too large to walk
+    whole, walked in windows); shown beside them in the reports when they pass."""
+
+    def note(text: str, *rules: Any) -> None:
+        ids = " ".join(ids_of(rules, target.profile))
+        props = request.node.user_properties
+        earlier = next((i for i, (name, _) in enumerate(props) if name == NOTE), None)
+        line = f"{ids}\t{text}"
+        if earlier is None:
+            props.append((NOTE, line))
+        else:
+            props[earlier] = (NOTE, props[earlier][1] + "\n" + line)
+
+    return note
 
 
 @pytest.hookimpl(wrapper=True)
