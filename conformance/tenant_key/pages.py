@@ -128,13 +128,12 @@ class Walk:
         return out
 
     def describe_windows(self) -> str:
-        """How much of the chat the walk proved its rules on: in a sentence for the report."""
+        """Where the walk proved its rules: in a few words for the report."""
         if self.windows is None:
             return "the whole chat"
         spans = ", ".join(f"{a}–{b - 1}" for a, b in self.windows)
-        walked = sum(b - a for a, b in self.windows)
-        return (f"{len(self.windows)} windows of offsets ({spans}; {walked} of {self.total} messages, "
-                f"{self.order}), each a partition of its own range, not the whole chat")
+        walked = sum(min(b, self.total) - a for a, b in self.windows)
+        return f"windows of offsets {spans} ({self.order}; {walked} of {self.total} messages), not the whole chat"
 
 
 EDGES = "edges"  # the size of a walk whose pages are cut where defects live: inside every tie, one before the end
