@@ -6,6 +6,8 @@ import json
 import shlex
 import threading
 import time
+from collections.abc import Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from functools import cached_property
@@ -129,17 +131,39 @@ class Limits:
 
 
 class Client:
-    def __init__(self, base_url: str, auth_header: str, timeout: float, limits: Limits) -> None:
+    def __init__(self, base_url: str, auth_header: str, timeout: float, limits: Limits, concurrency: int = 1) -> None:
         self.base_url = base_url.rstrip("/")
         self.auth_header = auth_header
         self.timeout = timeout
         self.limits = limits
+        self.concurrency = max(1, concurrency)
+        self._pool: ThreadPoolExecutor | None = None
         # Content codings are decoded here, within the body bound (conformance/decoding.py), not by httpx.
         self._http = httpx.Client(timeout=timeout, follow_redirects=False, transport=bounded_transport(),
                                   headers={"Accept": "application/json", "Accept-Encoding": ACCEPTED_CODINGS})
 
     def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=False, cancel_futures=True)
         self._http.close()
+
+    def get_all(self, calls: Sequence[tuple[Any, Any, str | None]]) -> Iterator[Exchange]:
+        """get_messages(chat_id, params, key) for each call, up to --concurrency in flight at once (each within
+        --rate-limit and --max-requests, as any request); the answers are yielded in the order of the calls, and a
+        call that raised raises where its answer would come. Those not started when the caller stops are not sent."""
+        if self.concurrency == 1 or len(calls) < 2:
+            for call in calls:
+                yield self.get_messages(*call)
+            return
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(self.concurrency, thread_name_prefix="conformance-get")
+        futures = [self._pool.submit(self.get_messages, *call) for call in calls]
+        try:
+            for future in futures:
+                yield future.result()
+        finally:
+            for future in futures:
+                future.cancel()
 
     @staticmethod
     def messages_path(chat_id: Any) -> str:

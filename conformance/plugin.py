@@ -68,7 +68,8 @@ class Run:
         self.target = self._target(base_url.rstrip("/"), embedded, dataset, served)
         limits = Limits(settings.max_requests, settings.rate_limit, settings.max_duration,
                         workerinput.get("conformance_started_at", self.started_at), settings.max_throttle_wait)
-        self.client = Client(self.target.base_url, self.target.auth_header, settings.request_timeout, limits)
+        self.client = Client(self.target.base_url, self.target.auth_header, settings.request_timeout, limits,
+                             settings.concurrency)
         # Schemathesis matches answers to cases by path: behind a path prefix it must know the prefix.
         fuzzing.SETTINGS.update(settings.fuzz_examples, settings.fuzz_seed, self.target.base_url)
 

@@ -191,9 +191,12 @@ def walk(client: Client, chat_id: Any, key: str, size: int, order: str, max_page
     asked: list[tuple[int, int]] = []
     told = 0
 
-    def read(offset: int, limit: int) -> Page:
+    def query(offset: int, limit: int) -> tuple[Any, Any, str]:
+        return chat_id, {"offset": offset, "limit": limit, "order": order}, key
+
+    def read(offset: int, limit: int, exchange: Exchange | None = None) -> Page:
         nonlocal told
-        exchange = client.get_messages(chat_id, {"offset": offset, "limit": limit, "order": order}, key=key)
+        exchange = exchange or client.get_messages(*query(offset, limit))
         page = read_page(exchange, pagination.past_the_end if pages and offset >= told else params.valid_accepted)
         pages.append(page)
         asked.append((offset, limit))
@@ -206,10 +209,12 @@ def walk(client: Client, chat_id: Any, key: str, size: int, order: str, max_page
         windows = windows_for(first.total, size, order)
     # The rest of the layout, from where the first page ended (a chat that fits on it: from there on, at `size`).
     planned = [p for p in layout(first.total, size, (*cuts, first_limit), windows) if p[0] >= first_limit]
-    for offset, limit in planned:
-        if len(pages) >= max_pages or not pages[-1].messages:
+    planned = planned[:max(0, max_pages - 1)] if first.messages else []
+    # Pages laid out from a known total do not depend on each other: sent together (--concurrency), read in order.
+    for (offset, limit), exchange in zip(planned, client.get_all([query(*p) for p in planned])):
+        if not pages[-1].messages:
             break
-        read(offset, limit)
+        read(offset, limit, exchange)
     while pages[-1].messages and len(pages) < max_pages:
         offset = asked[-1][0] + asked[-1][1]
         if offset >= (math.ceil(told / size) + 1) * size:
