@@ -6,7 +6,8 @@ import json
 import shlex
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from functools import cached_property
@@ -155,7 +156,7 @@ class Client:
 
     def __init__(self, base_url: str, auth_header: str, timeout: float, limits: Limits,
                  keys: dict[str, str | None] | None = None, recorder: Recorder | None = None,
-                 recording: Recording | None = None) -> None:
+                 recording: Recording | None = None, concurrency: int = 1) -> None:
         self.base_url = base_url.rstrip("/")
         self.auth_header = auth_header
         self.timeout = timeout
@@ -165,15 +166,37 @@ class Client:
         self.recorder = recorder
         self.recording = recording
         self.default_headers = {"Accept": "application/json", "Accept-Encoding": ACCEPTED_CODINGS}
+        self.concurrency = max(1, concurrency)
+        self._pool: ThreadPoolExecutor | None = None
         # Content codings are decoded here, within the body bound (conformance/decoding.py), not by httpx.
         self._http = None if recording is not None else httpx.Client(
             timeout=timeout, follow_redirects=False, transport=bounded_transport(), headers=self.default_headers)
 
     def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=False, cancel_futures=True)
         if self._http is not None:
             self._http.close()
         if self.recorder is not None:
             self.recorder.close()
+
+    def get_all(self, calls: Sequence[tuple[Any, Any, str | None]]) -> Iterator[Exchange]:
+        """get_messages(chat_id, params, key) for each call, up to --concurrency in flight at once (each within
+        --rate-limit and --max-requests, as any request); the answers are yielded in the order of the calls, and a
+        call that raised raises where its answer would come. Those not started when the caller stops are not sent."""
+        if self.concurrency == 1 or len(calls) < 2:
+            for call in calls:
+                yield self.get_messages(*call)
+            return
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(self.concurrency, thread_name_prefix="conformance-get")
+        futures = [self._pool.submit(self.get_messages, *call) for call in calls]
+        try:
+            for future in futures:
+                yield future.result()
+        finally:
+            for future in futures:
+                future.cancel()
 
     @staticmethod
     def messages_path(chat_id: Any) -> str:

@@ -46,6 +46,9 @@ OPTIONS: tuple[Option, ...] = (
            3000, "int"),
     Option("--max-duration", "CONFORMANCE_MAX_DURATION",
            "stop the run after this many seconds (no new request starts after it)", 900.0, "float"),
+    Option("--concurrency", "CONFORMANCE_CONCURRENCY",
+           "requests that do not depend on each other (the pages of a walk whose total is known) in flight at once, "
+           "within --rate-limit and --max-requests; 1: one at a time", 4, "int"),
     Option("--rate-limit", "CONFORMANCE_RATE_LIMIT", "at most N requests per second, written N/s (default: no limit)"),
     Option("--max-throttle-wait", "CONFORMANCE_MAX_THROTTLE_WAIT",
            "seconds the run may spend in all waiting out 429s and 503s with Retry-After (per process); "

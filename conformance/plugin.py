@@ -20,8 +20,8 @@ from conformance.profiles import BY_NAME
 from conformance.report import append_step_summary, report_data, write_reports
 from conformance.rules import ids_of
 from conformance.settings import Settings, check_dataset_key, resolve
-from conformance.results import (CHECKS, ENTRIES, FAILED, INCONCLUSIVE, REASON, REPRODUCED, STOPPED, THROTTLING,
-                                 UNATTRIBUTED, Results)
+from conformance.results import (CHECKS, ENTRIES, FAILED, INCONCLUSIVE, NOTE, REASON, REPRODUCED, STOPPED,
+                                 THROTTLING, UNATTRIBUTED, Results)
 from conformance.target import Target
 
 RUN = pytest.StashKey["Run"]()
@@ -85,7 +85,7 @@ class Run:
             self.parts = workerinput.get("conformance_record_parts") or recording.parts_directory()
             recorder = recording.Recorder(self.parts, workerinput.get("workerid", "main"))
         self.client = Client(self.target.base_url, self.target.auth_header, settings.request_timeout, limits,
-                             keys=keys, recorder=recorder, recording=replay)
+                             keys=keys, recorder=recorder, recording=replay, concurrency=settings.concurrency)
         # Schemathesis matches answers to cases by path: behind a path prefix it must know the prefix.
         fuzzing.SETTINGS.update(settings.fuzz_examples, settings.fuzz_seed, self.target.base_url)
 
@@ -391,6 +391,24 @@ def need(target: Target):
             raise pytest.skip.Exception(reason, _use_item_location=True)
 
     return need
+
+
+@pytest.fixture
+def note(request: pytest.FixtureRequest, target: Target):
+    """note(text, *rules): what these rules were proven on, when it is less than everything (a chat too large to walk
+    whole, walked in windows); shown beside them in the reports when they pass."""
+
+    def note(text: str, *rules: Any) -> None:
+        ids = " ".join(ids_of(rules, target.profile))
+        props = request.node.user_properties
+        earlier = next((i for i, (name, _) in enumerate(props) if name == NOTE), None)
+        line = f"{ids}\t{text}"
+        if earlier is None:
+            props.append((NOTE, line))
+        else:
+            props[earlier] = (NOTE, props[earlier][1] + "\n" + line)
+
+    return note
 
 
 @pytest.hookimpl(wrapper=True)

@@ -105,21 +105,33 @@ def parts_directory() -> str:
     return tempfile.mkdtemp(prefix="conformance-har-")
 
 
+def _order(item: dict) -> tuple[str, str]:
+    return item.get("startedDateTime", ""), item.get("_id", "")
+
+
 def _entries(part: Path) -> Iterator[dict]:
-    with open(part, encoding="utf-8", errors="replace") as handle:
+    """A part's entries in time order. Requests in flight together (--concurrency) are written as they finish, so
+    a part is put in order by an index of (start, offset) — not by holding its bodies in memory."""
+    index = []
+    with open(part, "rb") as handle:
+        offset = 0
         for line in handle:
             try:
-                yield json.loads(line)
+                index.append((_order(json.loads(line)), offset))
             except ValueError:
-                continue  # a line cut short by a process that was killed while writing it
+                pass  # a line cut short by a process that was killed while writing it
+            offset += len(line)
+        for _, start in sorted(index):
+            handle.seek(start)
+            yield json.loads(handle.readline())
 
 
 def write_har(path: str | Path, parts: str | Path, meta: Mapping[str, Any], version: str) -> int:
-    """Merge the part files (each in time order) into one HAR file at `path`, in time order; returns the number
+    """Merge the part files into one HAR file at `path`, in time order; returns the number
     of entries. Written beside `path` and renamed over it: a reader never sees half a file."""
     path = Path(path)
     streams = [_entries(part) for part in sorted(Path(parts).glob("*.jsonl"))]
-    merged = heapq.merge(*streams, key=lambda e: (e.get("startedDateTime", ""), e.get("_id", "")))
+    merged = heapq.merge(*streams, key=_order)
     fd, temporary = tempfile.mkstemp(prefix=".conformance-har-", dir=path.parent)
     count = 0
     try:

@@ -70,6 +70,8 @@ def render_markdown(data: dict) -> str:
         if r["known_failure_now_passes"]:
             status += " (known failure now passes: remove it from the file)"
         reason = r["known_failure"] if r["status"] == "known-failure" else (r["reasons"][0] if r["reasons"] else "")
+        if r["status"] == "pass" and r.get("notes"):
+            reason = "; ".join(r["notes"])
         reason = reason.splitlines()[0] if reason else ""
         if r["status"] in ("fail", "known-failure") and r.get("har_entries"):
             shown = r["har_entries"][:5]

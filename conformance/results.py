@@ -17,6 +17,7 @@ STOPPED = "conformance_stopped"  # the run's own limit (--max-requests, --max-du
 INCONCLUSIVE = "conformance_inconclusive"  # requirements the data moved under (a live chat): judged neither way
 REPRODUCED = "conformance_reproduced"  # yes | no: the answer that broke a rule came back when asked again
 ENTRIES = "conformance_har_entries"  # the HAR entries (their _id) that show the test's failure
+NOTE = "conformance_note"  # "<ids>\t<text>" per line: what a passed requirement was proven on, when less than all
 THROTTLING = "conformance_throttling"  # "<process> <waits> <seconds>": the process's waits for a throttling target so far
 
 LEVELS = ("MUST", "SHOULD", "MAY")
@@ -35,6 +36,7 @@ class RequirementResult:
     now_passing: bool = False
     flaky: bool = False  # a failure of it did not reproduce when its request was sent again (it still fails)
     entries: list[str] = field(default_factory=list)  # HAR entries (_id) that show its failures
+    notes: list[str] = field(default_factory=list)  # what a pass was proven on, when it is less than all (NOTE)
 
     def as_dict(self) -> dict:
         r = self.requirement
@@ -42,6 +44,7 @@ class RequirementResult:
             "id": r.id, "level": r.level, "statement": r.statement, "status": self.status,
             "reasons": self.reasons, "tests": self.tests, "known_failure": self.known_reason,
             "known_failure_now_passes": self.now_passing, "flaky": self.flaky, "har_entries": self.entries,
+            "notes": self.notes,
         }
 
 
@@ -86,11 +89,14 @@ class Results:
             self.unattributed_failures += [f"{nodeid}: {finding}" for finding in findings]
         inconclusive = props.get(INCONCLUSIVE, "").split()
         checked += [req_id for req_id in inconclusive if req_id not in checked]
+        notes = [line.partition("\t") for line in props.get(NOTE, "").splitlines() if line]
         for req_id in checked:
             result = self.by_id.get(req_id)
             if result is None:
                 continue
             result.tests.append(nodeid)
+            if outcome == "passed":
+                result.notes += [text for ids, _, text in notes if req_id in ids.split() and text not in result.notes]
             if outcome in ("failed", "xfailed") and req_id in failed:
                 result.status = "known-failure" if req_id in self.known else "fail"
                 result.reasons.append(reason)

@@ -39,6 +39,7 @@ class Settings:
     max_requests: int = 3000
     max_duration: float = 900.0
     rate_limit: float | None = None  # requests per second
+    concurrency: int = 4  # independent requests in flight at once
     max_throttle_wait: float = 120.0  # seconds, all waits for a throttling target together
     fuzz_examples: int = 60
     fuzz_seed: int | None = None
@@ -92,6 +93,7 @@ def resolve(config: pytest.Config) -> Settings:
         max_requests=value("--max-requests"),
         max_duration=value("--max-duration"),
         rate_limit=options.parse_rate(value("--rate-limit")),
+        concurrency=value("--concurrency"),
         max_throttle_wait=value("--max-throttle-wait"),
         fuzz_examples=value("--fuzz-examples"),
         fuzz_seed=value("--fuzz-seed"),

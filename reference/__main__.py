@@ -1,4 +1,5 @@
-"""python -m reference [--host 127.0.0.1] [--port 8000] [--profile P] [--dataset PATH] [--mutant NAME] [--variation NAME]"""
+"""python -m reference [--host 127.0.0.1] [--port 8000] [--profile P] [--dataset PATH] [--chat-size N] [--mutant NAME]
+[--variation NAME]"""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from pathlib import Path
 from conformance.dataset import DatasetError, load_dataset
 from conformance.profiles import PROFILES, default_dataset_path
 from reference.app import create_app
+from reference.huge import with_chat_of
 from reference.serve import start_in_thread
 from reference.variants import UnknownSwitch
 
@@ -23,13 +25,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--port", type=int, default=8000, help="0 picks a free port (printed on start)")
     parser.add_argument("--profile", choices=PROFILES, default="tenant-key")
     parser.add_argument("--dataset", type=Path, help="default: the profile's dataset in conformance/data")
+    parser.add_argument("--chat-size", type=int, metavar="N",
+                        help="grow the dataset's populated chat to N messages (a chat too large to walk whole, for "
+                             "discovery mode: the suite's dataset no longer matches it)")
     parser.add_argument("--mutant", help="serve with this one defect (see reference/mutants.yaml)")
     parser.add_argument("--variation", help="serve with this allowed difference (see reference/variations.yaml)")
     args = parser.parse_args(argv)
 
     dataset_path = args.dataset or default_dataset_path(args.profile)
     try:
-        app = create_app(load_dataset(dataset_path, args.profile), args.profile, args.mutant, args.variation)
+        dataset = load_dataset(dataset_path, args.profile)
+        if args.chat_size:
+            dataset = with_chat_of(dataset, args.chat_size)
+        app = create_app(dataset, args.profile, args.mutant, args.variation)
     except (DatasetError, UnknownSwitch) as exc:
         print(f"python -m reference: {exc}", file=sys.stderr)
         return 2

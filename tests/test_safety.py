@@ -143,3 +143,28 @@ def test_no_request_starts_after_the_run_duration(monkeypatch):
     with pytest.raises(DurationExceeded, match=r"run time limit reached: 10 s \(--max-duration\)"):
         limits.acquire()
     assert limits.sent == 1
+
+
+def test_concurrent_requests_keep_to_the_budget_and_the_rate():
+    """--concurrency: the pages of a walk go out together, each counted and spaced by the one shared Limits."""
+    import time
+
+    from conformance.client import Client
+
+    data = load_dataset(default_dataset_path("tenant-key"), "tenant-key")
+    chat, key = data.roles["populated"], data.tenants["primary"]
+    calls = [(chat, {"offset": 10 * i, "limit": 10}, key) for i in range(8)]
+    with serve() as url:
+        client = Client(url, "X-API-Key", 5.0, Limits(max_requests=100, rate_per_second=20), concurrency=4)
+        started = time.monotonic()
+        answers = list(client.get_all(calls))
+        took = time.monotonic() - started
+        assert [a.url.split("offset=")[1].split("&")[0] for a in answers] == [str(10 * i) for i in range(8)]
+        assert all(a.status == 200 for a in answers) and client.limits.sent == 8
+        assert took >= 7 / 20 * 0.9  # 8 requests at 20/s: 7 intervals, whatever runs at once
+        capped = Client(url, "X-API-Key", 5.0, Limits(max_requests=5, rate_per_second=None), concurrency=4)
+        with pytest.raises(BudgetExhausted):
+            list(capped.get_all(calls))
+        assert capped.limits.sent == 5
+        client.close()
+        capped.close()

@@ -65,6 +65,22 @@ def partition(pages: Sequence[Sequence[str]], total: int, full: Iterable[str] | 
 
 
 @rule("PAGE-PARTITION")
+def partition_windows(windows: Sequence[tuple[int, int, Sequence[Sequence[str]]]], total: int) -> None:
+    """A walk of a chat too large to walk whole, in windows (start, end, the ids of each page): the pages of each
+    window hold every message of its range of offsets exactly once, and no message is in two windows."""
+    seen = [message_id for _, _, pages in windows for page in pages for message_id in page]
+    duplicates = sorted(k for k, n in Counter(seen).items() if n > 1)
+    if duplicates:
+        fail(f"{len(duplicates)} message(s) appear on more than one page, e.g. {duplicates[:3]}")
+    for start, end, pages in windows:
+        expected = max(0, min(end, total) - start)
+        got = len({message_id for page in pages for message_id in page})
+        if got != expected:
+            fail(f"the pages of offsets {start} to {min(end, total) - 1} returned {got} distinct messages; "
+                 f"with total {total} that range holds {expected}")
+
+
+@rule("PAGE-PARTITION")
 def none_missing(returned: Iterable[str], expected: Iterable[str]) -> None:
     missing = sorted(set(expected) - set(returned))
     if missing:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import math
 from dataclasses import dataclass
@@ -15,7 +16,8 @@ from conformance.rules.registry import Rule
 from conformance.tenant_key.live import Mark, judge
 from conformance.violations import evidence
 
-__all__ = ["DEFAULTS", "Page", "Walk", "check_page", "check_walk", "divisor_page_size", "read_page", "walk"]
+__all__ = ["DEFAULTS", "EDGES", "Page", "Walk", "check_page", "check_partition", "check_walk", "divisor_page_size",
+           "edge_cuts", "layout", "read_page", "tie_groups", "walk", "windows_for"]
 MAX_WALK_PAGES = 600
 created_at = bodies.created_at[TENANT_KEY]
 
@@ -63,15 +65,23 @@ def check_page(page: Page, offset: int, limit: int, order: str = "asc") -> None:
 @dataclass(frozen=True)
 class Walk:
     chat_id: Any
-    size: int
+    size: Any  # the page size, or EDGES
     order: str
     pages: tuple[Page, ...]
+    asked: tuple[tuple[int, int], ...] = ()  # (offset, limit) each page was asked with
+    # The ranges of offsets walked, each a partition of its own: None when the walk covered the whole chat; for a
+    # chat too large to walk whole, its start, a few ranges in between and its end (windows_for).
+    windows: tuple[tuple[int, int], ...] | None = None
     marks: tuple[Mark, ...] = ()  # the chat before and after the walk (discovery mode)
     moved: str | None = None  # how the chat changed under the walk in every try; None: it held still
 
     def judge(self, *rules: Rule) -> None:
         """Rules across the walk's pages are judged only if the chat held still under it: else inconclusive."""
         judge(self.moved, *rules)
+
+    @property
+    def whole(self) -> bool:
+        return self.windows is None
 
     @property
     def total(self) -> int:
@@ -103,24 +113,154 @@ class Walk:
                 kept.append(instant)
         return kept
 
+    def first(self, pages: int) -> Walk:
+        """The walk cut to its first `pages` pages."""
+        return dataclasses.replace(self, pages=self.pages[:pages], asked=self.asked[:pages])
 
-def walk(client: Client, chat_id: Any, key: str, size: int, order: str, max_pages: int = MAX_WALK_PAGES) -> Walk:
+    def by_window(self) -> list[tuple[int, int, list[Page]]]:
+        """(start, end, its pages) per window; the pages past the last window's end (the walk reads on until an
+        empty page) belong to the last window, which ends at the chat's end."""
+        ranges = self.windows or ((0, self.total),)
+        out: list[tuple[int, int, list[Page]]] = [(a, b, []) for a, b in ranges]
+        for (offset, _), page in zip(self.asked, self.pages):
+            index = next((i for i, (a, b) in enumerate(ranges) if a <= offset < b), len(ranges) - 1)
+            out[index][2].append(page)
+        return out
+
+    def describe_windows(self) -> str:
+        """Where the walk proved its rules: in a few words for the report."""
+        if self.windows is None:
+            return "the whole chat"
+        spans = ", ".join(f"{a}–{b - 1}" for a, b in self.windows)
+        walked = sum(min(b, self.total) - a for a, b in self.windows)
+        return f"windows of offsets {spans} ({self.order}; {walked} of {self.total} messages), not the whole chat"
+
+
+EDGES = "edges"  # the size of a walk whose pages are cut where defects live: inside every tie, one before the end
+WHOLE_WALK_PAGES = 30  # a chat this many pages long (at the walk's page size) or shorter is walked whole
+WINDOW_PAGES = 3  # else it is walked in windows of this many pages: its start, its end and WINDOWS_BETWEEN more
+WINDOWS_BETWEEN = 3
+
+
+def windows_for(total: int, size: int, order: str = "asc") -> tuple[tuple[int, int], ...] | None:
+    """The ranges of offsets a walk at `size` reads: None (the whole chat) unless it is more than WHOLE_WALK_PAGES
+    pages long; then its start, its end and WINDOWS_BETWEEN ranges evenly in between, WINDOW_PAGES pages each,
+    on the grid of `size` from either end. desc reads the mirror image of asc's ranges (the same messages), so
+    that walks in both orders can be compared."""
+    if total <= WHOLE_WALK_PAGES * size:
+        return None
+    span = WINDOW_PAGES * size
+    starts = {0, total - span}
+    for i in range(1, WINDOWS_BETWEEN + 1):
+        starts.add(min(total - span, round(total * i / (WINDOWS_BETWEEN + 1) / size) * size))
+    ranges: list[tuple[int, int]] = []
+    for start in sorted(starts):
+        if ranges and start < ranges[-1][1]:
+            ranges[-1] = (ranges[-1][0], max(ranges[-1][1], start + span))
+        else:
+            ranges.append((start, start + span))
+    if order == "desc":
+        ranges = sorted((total - b, total - a) for a, b in ranges)
+    return tuple(ranges)
+
+
+def layout(total: int, size: int, cuts: tuple[int, ...] = (),
+           windows: tuple[tuple[int, int], ...] | None = None) -> list[tuple[int, int]]:
+    """The (offset, limit) of each page of a walk: each window (the whole chat: one) in pages of `size` from its
+    start, also cut at every cut inside it. A page that ends at the chat's end is asked with the full size."""
+    pages: list[tuple[int, int]] = []
+    for start, end in windows or ((0, total),):
+        points = sorted({start, end, *(c for c in cuts if start < c < end)})
+        for a, b in zip(points, points[1:]):
+            for offset in range(a, b, size):
+                pages.append((offset, size if b >= total else min(size, b - offset)))
+    return pages
+
+
+def walk(client: Client, chat_id: Any, key: str, size: int, order: str, max_pages: int = MAX_WALK_PAGES,
+         cuts: tuple[int, ...] = (), windows: tuple[tuple[int, int], ...] | None = None,
+         windowed: bool = True, label: Any = None) -> Walk:
     """Read a chat page by page as the docs' "load all messages" loop does, until an empty page.
 
-    has_more and total are not trusted to end the walk (they are what is under test); the walk stops
-    at the first empty page, when it has gone two pages past every total it was told, or after max_pages.
+    The first page's total lays out the rest: pages of `size`, also cut at `cuts`, over the whole chat, or (a chat
+    too large to walk whole, `windowed`) over `windows` or windows_for's. After the laid-out pages the walk reads on
+    at `size` until an empty page: has_more and total are not trusted to end it (they are what is under test); it
+    stops at the first empty page, when it has gone two pages past every total it was told, or after max_pages.
     """
     pages: list[Page] = []
-    offset, told = 0, 0
-    while len(pages) < max_pages:
-        exchange = client.get_messages(chat_id, {"offset": offset, "limit": size, "order": order}, key=key)
+    asked: list[tuple[int, int]] = []
+    told = 0
+
+    def query(offset: int, limit: int) -> tuple[Any, Any, str]:
+        return chat_id, {"offset": offset, "limit": limit, "order": order}, key
+
+    def read(offset: int, limit: int, exchange: Exchange | None = None) -> Page:
+        nonlocal told
+        exchange = exchange or client.get_messages(*query(offset, limit))
         page = read_page(exchange, pagination.past_the_end if pages and offset >= told else params.valid_accepted)
         pages.append(page)
+        asked.append((offset, limit))
         told = max(told, page.total)
-        if not page.messages or len(pages) > math.ceil(told / size) + 1:
+        return page
+
+    first_limit = min([size, *(c for c in cuts if c > 0)])
+    first = read(0, first_limit)
+    if windows is None and windowed:
+        windows = windows_for(first.total, size, order)
+    # The rest of the layout, from where the first page ended (a chat that fits on it: from there on, at `size`).
+    planned = [p for p in layout(first.total, size, (*cuts, first_limit), windows) if p[0] >= first_limit]
+    planned = planned[:max(0, max_pages - 1)] if first.messages else []
+    # Pages laid out from a known total do not depend on each other: sent together (--concurrency), read in order.
+    for (offset, limit), exchange in zip(planned, client.get_all([query(*p) for p in planned])):
+        if not pages[-1].messages:
             break
-        offset += size
-    return Walk(chat_id, size, order, tuple(pages))
+        read(offset, limit, exchange)
+    while pages[-1].messages and len(pages) < max_pages:
+        offset = asked[-1][0] + asked[-1][1]
+        if offset >= (math.ceil(told / size) + 1) * size:
+            break  # two pages past every total told
+        read(offset, size)
+    return Walk(chat_id, size if label is None else label, order, tuple(pages), tuple(asked), windows)
+
+
+def tie_groups(instants: list[dt.datetime], start: int = 0) -> list[tuple[int, int]]:
+    """The ranges of positions (from `start`) of messages with equal created_at, in sorted order: two or more."""
+    groups, ordered, index = [], sorted(instants), 0
+    while index < len(ordered):
+        end = index
+        while end < len(ordered) and ordered[end] == ordered[index]:
+            end += 1
+        if end - index > 1:
+            groups.append((start + index, start + end))
+        index = end
+    return groups
+
+
+def edge_cuts(groups: list[tuple[int, int]], total: int, size: int = 100) -> tuple[int, ...]:
+    """Where the pages of an EDGES walk end, besides every `size` messages: inside every group of equal created_at
+    (a page boundary there shows a sort that orders ties differently from one request to the next, repeating one
+    message and skipping another; the cut is put where the pages on either side start at offsets of different
+    parity, as one kind of unstable sort differs), and one message before the end (the page before it must say
+    has_more with exactly one message left)."""
+    cuts: list[int] = []
+    previous = 0
+    for g0, g1 in sorted(groups):
+        choice = None
+        for b in range(max(g0 + 1, previous + 1), g1):
+            start = previous + (b - previous - 1) // size * size
+            if (start - b) % 2:
+                choice = [b]
+                break
+        if choice is None:
+            b = max(g0 + 1, previous + 2)
+            if b >= g1:
+                continue
+            choice = [b - 1, b]
+        cuts += choice
+        previous = choice[-1]
+    if total - 1 > previous:
+        cuts.append(total - 1)
+    return tuple(cuts)
 
 
 # Rules across the pages of one walk: judged only on a walk the chat held still under.
@@ -134,13 +274,23 @@ def check_walk(result: Walk) -> None:
     a walk the chat moved under leaves the rules of ACROSS_A_WALK inconclusive (the caller's partition among them).
     """
     first_total = result.pages[0].total
-    for index, page in enumerate(result.pages):
-        check_page(page, index * result.size, result.size, result.order)
+    for (offset, limit), page in zip(result.asked, result.pages):
+        check_page(page, offset, limit, result.order)
         if result.moved is None:
             with evidence(page.exchange):
                 pagination.total(first_total, page.total, f"the first page's; it changed at offset {page.offset}")
     ordering.sorted_as(result.order)(result.order_instants())
     result.judge(*ACROSS_A_WALK)
+
+
+def check_partition(result: Walk, full: Any = None) -> None:
+    """PAGE-PARTITION on the walk: every message once (and all of `full`, the chat's ids when the dataset gives
+    them) over the whole chat; on a walk in windows, every message of each window's range once, none in two."""
+    if result.whole:
+        pagination.partition([p.ids for p in result.pages], result.total, full)
+    else:
+        pagination.partition_windows([(a, b, [p.ids for p in pages]) for a, b, pages in result.by_window()],
+                                     result.total)
 
 
 def divisor_page_size(total: int) -> int:

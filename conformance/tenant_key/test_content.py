@@ -41,7 +41,7 @@ def send(client, target, chat, query, key):
 
 @checks(bodies.content_exact, pagination.chat_scoped, pagination.none_missing)
 @pytest.mark.parametrize("role", ["populated", "hundred", "other"])
-def test_messages_equal_the_dataset(walks, target, need, role):
+def test_messages_equal_the_dataset(walks, target, need, role, note):
     need("dataset", "api_key")
     chat = target.dataset.chat(role)
     result = walks(100, "asc", chat.id, target.api_key)
@@ -52,7 +52,10 @@ def test_messages_equal_the_dataset(walks, target, need, role):
         with evidence(page.exchange):
             for message in page.messages:
                 content_exact(message, expected[message["id"]])
-    pagination.none_missing(result.ids, expected)
+    if result.whole:
+        pagination.none_missing(result.ids, expected)
+    else:  # a dataset chat too large to walk whole: what its windows hold is checked, not that nothing is missing
+        note(f"content checked on {result.describe_windows()}", bodies.content_exact, pagination.none_missing)
 
 
 @checks(pagination.ids_unique)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from conformance.rules import checks, ordering
-from conformance.tenant_key.pages import read_page
+from conformance.tenant_key.pages import EDGES, read_page
 from conformance.violations import evidence
 
 pytestmark = pytest.mark.usefixtures("own_chat")
@@ -13,7 +13,7 @@ pytestmark = pytest.mark.usefixtures("own_chat")
 
 @checks(ordering.ascending)
 def test_asc_is_oldest_first_across_pages(walks):
-    ordering.ascending(walks(7, "asc").order_instants())
+    ordering.ascending(walks(EDGES, "asc").order_instants())
 
 
 @checks(ordering.ascending)
@@ -25,7 +25,7 @@ def test_default_order_is_oldest_first(client, target):
 
 @checks(ordering.descending)
 def test_desc_is_newest_first_across_pages(walks):
-    ordering.descending(walks(7, "desc").order_instants())
+    ordering.descending(walks(EDGES, "desc").order_instants())
 
 
 @checks(ordering.newest_first)
@@ -42,7 +42,7 @@ def test_first_desc_page_holds_the_newest_messages(walks, size):
 
 
 @checks(ordering.same_set)
-@pytest.mark.parametrize("size", [7, 100])
+@pytest.mark.parametrize("size", [EDGES, 100])
 def test_desc_walk_has_the_same_messages_as_asc(walks, size):
     seen = walks.together((size, "asc"), (size, "desc"))
     seen.judge(ordering.same_set)
