@@ -7,7 +7,7 @@ import shlex
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import CancelledError, Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from functools import cached_property
@@ -150,13 +150,59 @@ AUTH_NAMES = ("authorization", "x-api-key")
 ERRORS = {"Unreachable": Unreachable, "TargetError": TargetError}  # recorded _error types, by name
 
 
+class Answers:
+    """Answers to GETs sent in this run, by URL and headers (keys held in memory only, as the client holds them):
+    an answer `reuse(status)` says cannot have changed since is given again to the same GET instead of sending it.
+    Bounded: bodies up to MAX_KEPT_BODY, MAX_KEPT_BYTES in all."""
+
+    def __init__(self, reuse: Callable[[int], bool]) -> None:
+        self.reuse = reuse
+        self._kept: dict[tuple, Answer] = {}
+        self._bytes = 0
+        self._lock = threading.Lock()
+        self.given = 0  # answers given again, each a request not sent
+
+    def has(self, same: tuple) -> bool:
+        return same in self._kept
+
+    def get(self, same: tuple) -> Answer | None:
+        with self._lock:
+            answer = self._kept.get(same)
+            self.given += answer is not None
+            return answer
+
+    def keep(self, same: tuple, answer: Answer) -> None:
+        if not self.reuse(answer.status_code) or len(answer.body) > MAX_KEPT_BODY:
+            return
+        with self._lock:
+            if same not in self._kept and self._bytes + len(answer.body) <= MAX_KEPT_BYTES:
+                self._kept[same] = answer
+                self._bytes += len(answer.body)
+
+
+# Headers that do not change what the API answers (Schemathesis adds its own agent, case id, Accept */*): the same GET
+# with other values of these is the same GET.
+INCIDENTAL_HEADERS = frozenset({"user-agent", "x-schemathesis-testcaseid", "connection", "accept", "accept-encoding"})
+MAX_KEPT_BODY = 256 * 1024
+MAX_KEPT_BYTES = 32 * 1024 * 1024
+
+
+def reusable(fixed_data: bool) -> Callable[[int], bool]:
+    """Which answers the same GET may be given again in a run: with a fixed dataset, any but a throttling or
+    server error (those may pass); on a chat that may be live (discovery mode), only the refusals (4xx)."""
+    def reuse(status: int) -> bool:
+        return status != 429 and (200 <= status < 500 if fixed_data else 400 <= status < 500)
+    return reuse
+
+
 class Client:
     """GETs to the target; with a recorder every answer is also written to the run's HAR file, with a recording
     (--from-har) every answer comes from the file and no socket is opened."""
 
     def __init__(self, base_url: str, auth_header: str, timeout: float, limits: Limits,
                  keys: dict[str, str | None] | None = None, recorder: Recorder | None = None,
-                 recording: Recording | None = None, concurrency: int = 1) -> None:
+                 recording: Recording | None = None, concurrency: int = 1,
+                 reuse: Callable[[int], bool] = lambda status: False) -> None:
         self.base_url = base_url.rstrip("/")
         self.auth_header = auth_header
         self.timeout = timeout
@@ -168,6 +214,9 @@ class Client:
         self.default_headers = {"Accept": "application/json", "Accept-Encoding": ACCEPTED_CODINGS}
         self.concurrency = max(1, concurrency)
         self._pool: ThreadPoolExecutor | None = None
+        self.answers = Answers(reuse)  # answers given once, given again to the same GET without sending it
+        self._ahead: dict[tuple, Future[Answer]] = {}  # GETs sent ahead (send_ahead), by what tells them apart
+        self._lock = threading.Lock()
         # Content codings are decoded here, within the body bound (conformance/decoding.py), not by httpx.
         self._http = None if recording is not None else httpx.Client(
             timeout=timeout, follow_redirects=False, transport=bounded_transport(), headers=self.default_headers)
@@ -188,9 +237,7 @@ class Client:
             for call in calls:
                 yield self.get_messages(*call)
             return
-        if self._pool is None:
-            self._pool = ThreadPoolExecutor(self.concurrency, thread_name_prefix="conformance-get")
-        futures = [self._pool.submit(self.get_messages, *call) for call in calls]
+        futures = [self._executor().submit(self.get_messages, *call) for call in calls]
         try:
             for future in futures:
                 yield future.result()
@@ -208,30 +255,22 @@ class Client:
         headers = {self.auth_header: Secret(key)} if key is not None else {}
         return self.get(self.messages_path(chat_id), params=params, headers=headers)
 
-    def get(self, path_or_url: str, params: Any = None, headers: dict[str, str] | None = None) -> Exchange:
+    def get(self, path_or_url: str, params: Any = None, headers: dict[str, str] | None = None,
+            fresh: bool = False) -> Exchange:
         """Send one GET; the answer is read whole (up to MAX_BODY_BYTES, decoded) within --request-timeout.
 
         A target that throttles (429, or 503 with Retry-After) is waited for as it asks and sent the same GET
-        again, each resend counted against --max-requests; the answer returned is never such a "not now"."""
-        url = path_or_url if "://" in path_or_url else self.base_url + path_or_url
-        if params:
-            items = params.items() if isinstance(params, dict) else params
-            flat = [(k, v) for k, vs in items for v in (vs if isinstance(vs, list) else [vs])]
-            url += ("&" if "?" in url else "?") + urlencode([(k, _text(v)) for k, v in flat])
-        original = headers
-        headers = dict(headers or {})
-        auth_names = (self.auth_header.lower(), *AUTH_NAMES)
-        labels: dict[str, str | None] = {}
-        for name, value in headers.items():
-            if name.lower() in auth_names:
-                REDACTOR.add(value)
-                labels[name] = label(value, self.keys)
-        auth = self._auth(labels)
-        answer = self._answer(url, headers, labels, auth)
-        while (wait := self._throttled(url, answer)) is not None:
-            if self.recording is None:
-                self.limits.pause(wait)
-            answer = self._answer(url, headers, labels, auth)
+        again, each resend counted against --max-requests; the answer returned is never such a "not now".
+        The same GET (URL and headers) sent before in the run is answered as it was then, without a request, when
+        that answer cannot have changed since (Answers); `fresh` sends it whatever was answered before."""
+        url, headers, labels, same = self._prepared(path_or_url, params, headers)
+        answer = None if fresh else self.answers.get(same)
+        if answer is None:
+            with self._lock:
+                sent_ahead = None if fresh else self._ahead.pop(same, None)
+            answer = _result(sent_ahead) if sent_ahead is not None else None
+            answer = answer or self._fetch(url, headers, labels)
+            self.answers.keep(same, answer)
         masked = tuple((name, MASK if name in labels else value) for name, value in headers.items())
         return Exchange(
             url=url,
@@ -241,8 +280,67 @@ class Client:
             body=answer.body,
             elapsed=answer.elapsed or 0.0,
             har_id=answer.har_id,
-            resend=lambda: self.get(path_or_url, params, original),
+            resend=lambda: self.get(path_or_url, params, original_headers, fresh=True),
         )
+
+    def _prepared(self, path_or_url: str, params: Any, headers: dict[str, str] | None
+                  ) -> tuple[str, dict[str, str], dict[str, str | None], tuple]:
+        """The URL, the headers, the auth labels, and what tells this GET from another (URL and the headers that
+        change the answer)."""
+        url = path_or_url if "://" in path_or_url else self.base_url + path_or_url
+        if params:
+            items = params.items() if isinstance(params, dict) else params
+            flat = [(k, v) for k, vs in items for v in (vs if isinstance(vs, list) else [vs])]
+            url += ("&" if "?" in url else "?") + urlencode([(k, _text(v)) for k, v in flat])
+        headers = dict(headers or {})
+        auth_names = (self.auth_header.lower(), *AUTH_NAMES)
+        labels: dict[str, str | None] = {}
+        for name, value in headers.items():
+            if name.lower() in auth_names:
+                REDACTOR.add(value)
+                labels[name] = label(value, self.keys)
+        same = (url, tuple(sorted((name.lower(), str(value)) for name, value in headers.items()
+                                  if name.lower() not in INCIDENTAL_HEADERS)))
+        return url, headers, labels, same
+
+    def _fetch(self, url: str, headers: dict[str, str], labels: dict[str, str | None]) -> Answer:
+        """One GET sent (again while the target throttles, as it asks)."""
+        auth = self._auth(labels)
+        answer = self._answer(url, headers, labels, auth)
+        while (wait := self._throttled(url, answer)) is not None:
+            if self.recording is None:
+                self.limits.pause(wait)
+            answer = self._answer(url, headers, labels, auth)
+        return answer
+
+    def send_ahead_messages(self, calls: Sequence[tuple[Any, Any, str | None]]) -> None:
+        """send_ahead for get_messages(chat_id, params, key) calls."""
+        self.send_ahead([(self.messages_path(chat_id), params, {self.auth_header: Secret(key)} if key is not None else {})
+                         for chat_id, params, key in calls])
+
+    def send_ahead(self, gets: Sequence[tuple[str, Any, dict[str, str] | None]]) -> None:
+        """Send these GETs (path or URL, params, headers) now, up to --concurrency in flight, each within
+        --rate-limit and --max-requests: the independent probes of one check. Each answer is given to the first
+        get of the same GET (an error it met is raised there); none is sent twice. Nothing ahead with concurrency 1."""
+        if self.concurrency == 1:
+            return
+        for path_or_url, params, headers in gets:
+            url, headers, labels, same = self._prepared(path_or_url, params, headers)
+            with self._lock:
+                if same in self._ahead or self.answers.has(same):
+                    continue
+                self._ahead[same] = self._executor().submit(self._fetch, url, headers, labels)
+
+    def cancel_ahead(self) -> None:
+        """The GETs sent ahead that have not started are not sent (the target stopped answering)."""
+        with self._lock:
+            for future in self._ahead.values():
+                future.cancel()
+
+    def _executor(self) -> ThreadPoolExecutor:
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(self.concurrency, thread_name_prefix="conformance-get")
+        return self._pool
 
     def _auth(self, labels: dict[str, str | None]) -> str | None:
         """The auth label a recording is matched on: the auth header's, and any other credential header's."""
@@ -331,6 +429,14 @@ class Client:
             except httpx.HTTPError as exc:
                 raise TargetError(f"GET {url}: {type(exc).__name__}: {REDACTOR.scrub(str(exc)) or 'connection failed'}") from exc
         raise AssertionError("unreachable")
+
+
+def _result(sent_ahead: Future[Answer]) -> Answer | None:
+    """The answer a GET sent ahead got (its error raised), or None when it was cancelled before it was sent."""
+    try:
+        return sent_ahead.result()
+    except CancelledError:
+        return None
 
 
 def _replayed(item: dict[str, Any]) -> Answer:

@@ -207,13 +207,12 @@ def run_case(case: Any, target: Target, client: Client, checks: Sequence[Callabl
     pick = choose(case, target, known_chats(target))
     if pick.chat_role != "drawn":
         case.path_parameters[target.profile.chat_id_parameter] = pick.chat_id
-    key = {"primary": target.api_key, "foreign": target.foreign_api_key, "none": None}[pick.key_name]
-    headers = {target.auth_header: key} if key is not None else {}
-    kwargs = case.as_transport_kwargs(base_url=target.base_url, headers=headers)
+    headers, kwargs = _request(case, target, pick)
     try:
         exchange = client.get(kwargs["url"], params=kwargs.get("params"), headers=_plain(kwargs.get("headers")))
     except TargetError as exc:
         client.tripped[label] = exc
+        client.cancel_ahead()
         raise
     _refuse_unreadable_json(exchange, target.profile)
     token = SENT.set(Sent(pick, exchange, target))
@@ -232,6 +231,38 @@ def run_case(case: Any, target: Target, client: Client, checks: Sequence[Callabl
         raise GeneratedCaseFailed(sorted(ids), str(group), unattributed, exchange.har_id) from None
     finally:
         SENT.reset(token)
+
+
+def _request(case: Any, target: Target, pick: Pick) -> tuple[dict[str, str], dict[str, Any]]:
+    """The auth headers and the transport arguments `case` is sent with, to the chat and key of `pick`."""
+    key = {"primary": target.api_key, "foreign": target.foreign_api_key, "none": None}[pick.key_name]
+    headers = {target.auth_header: key} if key is not None else {}
+    return headers, case.as_transport_kwargs(base_url=target.base_url, headers=headers)
+
+
+def send_ahead(test: Any, target: Target, client: Client) -> None:
+    """The explicit examples of a generated test (the spec's examples and Schemathesis's coverage phase: known
+    before the first runs) sent ahead together (--concurrency), each as run_case will send it; once per test."""
+    if getattr(test, "conformance_sent_ahead", False):
+        return
+    test.conformance_sent_ahead = True
+    requests_ahead = []
+    for example in getattr(test, "hypothesis_explicit_examples", []):
+        case = getattr(example, "kwargs", {}).get("case")
+        if case is None or case.method != "GET":
+            continue
+        pick = choose(case, target, known_chats(target))
+        drawn = case.path_parameters.get(target.profile.chat_id_parameter)
+        if pick.chat_role != "drawn":
+            case.path_parameters[target.profile.chat_id_parameter] = pick.chat_id
+        try:
+            requests_ahead.append(_request(case, target, pick)[1])
+        finally:
+            if drawn is None:
+                case.path_parameters.pop(target.profile.chat_id_parameter, None)
+            else:
+                case.path_parameters[target.profile.chat_id_parameter] = drawn
+    client.send_ahead([(k["url"], k.get("params"), _plain(k.get("headers"))) for k in requests_ahead])
 
 
 def _refuse_unreadable_json(exchange: Exchange, profile: Profile) -> None:

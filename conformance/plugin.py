@@ -11,8 +11,8 @@ from typing import Any
 
 import pytest
 
-from conformance import __version__, fuzzing, options, recording, reproduce, verdicts
-from conformance.client import BudgetExhausted, Client, Limits, TargetError, Unreachable
+from conformance import __version__, fuzzing, options, probes, recording, reproduce, verdicts
+from conformance.client import BudgetExhausted, Client, Exchange, Limits, TargetError, Unreachable, reusable
 from conformance.dataset import Dataset, DatasetError, load_dataset
 from conformance.embedded import start_reference
 from conformance.masking import REDACTOR, Secret
@@ -25,6 +25,7 @@ from conformance.results import (CHECKS, ENTRIES, FAILED, INCONCLUSIVE, NOTE, RE
 from conformance.target import Target
 
 RUN = pytest.StashKey["Run"]()
+SENT_AHEAD = pytest.StashKey[set]()  # the families of probes already sent ahead
 KEY_ATTRIBUTES = {"primary": "api_key", "foreign": "foreign_api_key"}
 INCONCLUSIVE_IDS = pytest.StashKey[str]()  # a test's inconclusive requirements, carried to its teardown (junit)
 
@@ -85,7 +86,8 @@ class Run:
             self.parts = workerinput.get("conformance_record_parts") or recording.parts_directory()
             recorder = recording.Recorder(self.parts, workerinput.get("workerid", "main"))
         self.client = Client(self.target.base_url, self.target.auth_header, settings.request_timeout, limits,
-                             keys=keys, recorder=recorder, recording=replay, concurrency=settings.concurrency)
+                             keys=keys, recorder=recorder, recording=replay, concurrency=settings.concurrency,
+                             reuse=reusable(fixed_data=self.target.dataset is not None))
         # Schemathesis matches answers to cases by path: behind a path prefix it must know the prefix.
         fuzzing.SETTINGS.update(settings.fuzz_examples, settings.fuzz_seed, self.target.base_url)
 
@@ -264,7 +266,9 @@ class Run:
         terminalreporter.section("conformance")
         terminalreporter.write_line(f"target: {self.target.describe()}")
         if not getattr(self.config, "workerinput", None) and self.config.getoption("numprocesses", None) in (None, 0):
-            terminalreporter.write_line(f"requests sent: {self.client.limits.sent} (all GET)")
+            reused = self.client.answers.given
+            terminalreporter.write_line(f"requests sent: {self.client.limits.sent} (all GET)" + (
+                f"; {reused} more answered as an identical earlier GET was" if reused else ""))
         warnings = [r for r in self.results.by_id.values() if r.status == "fail" and r not in self.results.failing(self.level)]
         for result in warnings:
             terminalreporter.write_line(f"warning: {result.requirement.headline()}", yellow=True)
@@ -292,6 +296,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "rules(*rules): the rules (conformance/rules/) this check applies")
     config.addinivalue_line("markers", "requirement(*ids): requirement ids this check proves (set from its rules)")
+    config.addinivalue_line("markers", "probe(request_of, needs): the one request this check sends (probes.py)")
     if not runs_the_suite(config):
         return  # dormant: another pytest run (the project's own tests, say) that loads the plugin
     # Hypothesis writes caches into the current directory: keep them out of the user's tree.
@@ -391,6 +396,20 @@ def need(target: Target):
             raise pytest.skip.Exception(reason, _use_item_location=True)
 
     return need
+
+
+@pytest.fixture
+def answer(request: pytest.FixtureRequest, client: Client, target: Target) -> Exchange:
+    """What the test's probe (probes.py) got back. The first test of a family to ask sends the probes of the whole
+    family ahead, together (--concurrency); each test then judges its own answer in its turn."""
+    call = probes.requested(request.node, target)
+    if isinstance(call, str):
+        raise pytest.skip.Exception(call, _use_item_location=True)
+    sent = request.config.stash.setdefault(SENT_AHEAD, set())
+    if probes.family(request.node) not in sent:
+        sent.add(probes.family(request.node))
+        client.send_ahead_messages(probes.calls_of_family(request.node, request.session.items, target))
+    return client.get_messages(*call)
 
 
 @pytest.fixture

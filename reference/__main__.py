@@ -1,5 +1,5 @@
 """python -m reference [--host 127.0.0.1] [--port 8000] [--profile P] [--dataset PATH] [--chat-size N] [--mutant NAME]
-[--variation NAME]"""
+[--variation NAME] [--latency MS]"""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from conformance.dataset import DatasetError, load_dataset
 from conformance.profiles import PROFILES, default_dataset_path
 from reference.app import create_app
 from reference.huge import with_chat_of
-from reference.serve import start_in_thread
+from reference.serve import start_in_thread, with_latency
 from reference.variants import UnknownSwitch
 
 
@@ -30,6 +30,8 @@ def main(argv: list[str] | None = None) -> int:
                              "discovery mode: the suite's dataset no longer matches it)")
     parser.add_argument("--mutant", help="serve with this one defect (see reference/mutants.yaml)")
     parser.add_argument("--variation", help="serve with this allowed difference (see reference/variations.yaml)")
+    parser.add_argument("--latency", type=float, default=0, metavar="MS",
+                        help="answer each request MS milliseconds late, as a deployment across a network does")
     args = parser.parse_args(argv)
 
     dataset_path = args.dataset or default_dataset_path(args.profile)
@@ -38,6 +40,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.chat_size:
             dataset = with_chat_of(dataset, args.chat_size)
         app = create_app(dataset, args.profile, args.mutant, args.variation)
+        if args.latency > 0:
+            app = with_latency(app, args.latency / 1000)
     except (DatasetError, UnknownSwitch) as exc:
         print(f"python -m reference: {exc}", file=sys.stderr)
         return 2

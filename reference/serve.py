@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import socket
 import threading
 import time
 from dataclasses import dataclass
 
 import uvicorn
-from starlette.types import ASGIApp
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 
 @dataclass(frozen=True)
@@ -52,3 +53,15 @@ def start_in_thread(app: ASGIApp, host: str = "127.0.0.1", port: int = 0, timeou
         time.sleep(0.01)
     bound_host, bound_port = sock.getsockname()[:2]
     return RunningServer(f"http://{f'[{bound_host}]' if ':' in bound_host else bound_host}:{bound_port}", server, thread)
+
+
+def with_latency(app: ASGIApp, seconds: float) -> ASGIApp:
+    """`app` answering each request `seconds` late, as a deployment across a network does (requests in flight
+    together wait together)."""
+
+    async def delayed(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            await asyncio.sleep(seconds)
+        await app(scope, receive, send)
+
+    return delayed

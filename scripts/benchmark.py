@@ -1,11 +1,14 @@
 """Wall time and request count of default suite runs against the reference server (a benchmark, not a test).
 
-    python scripts/benchmark.py [--runs 3] [--profile tenant-key|org-token] [--chat-size 50000] [extra pytest args...]
+    python scripts/benchmark.py [--runs 3] [--profile tenant-key|org-token] [--chat-size 50000] [--latency 50]
+                                [extra pytest args...]
 
 A default run against the embedded reference server (dataset mode); with --chat-size N (tenant-key), also a
 discovery-mode run against the reference server with its populated chat grown to N messages (python -m reference
 --chat-size N). The issue's targets are printed beside the figures: at most 300 requests for a default tenant-key run,
-at most 1,000 for discovery mode on a 50,000-message chat.
+at most 1,000 for discovery mode on a 50,000-message chat. With --latency MS, against the reference server answering
+each request MS milliseconds late: the suite's default run and a plain `schemathesis run` of the same spec on the same
+server, alternated, with the requests each sent (counted by the server); the target is the suite no slower.
 """
 
 from __future__ import annotations
@@ -36,6 +39,48 @@ def measure(label: str, runs: int, args: list[str], target: int | None) -> None:
     print(f"{label}: median {statistics.median(walls):.2f} s wall, {max(counts)} requests per run ({runs} runs{aim})")
 
 
+def side_by_side(profile: str, runs: int, latency_ms: float, extra: list[str]) -> None:
+    """The suite and a plain `schemathesis run` against one reference server with latency, alternated."""
+    sys.path.insert(0, str(ROOT))
+    from conformance.dataset import load_dataset
+    from conformance.profiles import BY_NAME, default_dataset_path
+    from reference.app import create_app
+    from reference.serve import start_in_thread, with_latency
+
+    data = load_dataset(default_dataset_path(profile), profile)
+    app = create_app(data, profile)
+    served = [0]
+
+    async def counted(scope, receive, send):  # noqa: ANN001 - an ASGI app
+        served[0] += scope["type"] == "http"
+        await app(scope, receive, send)
+
+    running = start_in_thread(with_latency(counted, latency_ms / 1000))
+    spec = BY_NAME[profile].spec_path
+    commands = {
+        "suite": [sys.executable, "-m", "pytest", str(ROOT / "conformance"), "-q", "-p", "no:cacheprovider",
+                  "--profile", profile, "--base-url", running.url, *extra],
+        "schemathesis run": ["schemathesis", "run", str(spec), "--url", running.url, "--header",
+                             f"{BY_NAME[profile].auth_header}: {data.tenants['primary']}"],
+    }
+    times: dict[str, list[float]] = {name: [] for name in commands}
+    sent: dict[str, list[int]] = {name: [] for name in commands}
+    try:
+        for _ in range(runs):
+            for name, command in commands.items():
+                before, started = served[0], time.perf_counter()
+                run = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
+                times[name].append(time.perf_counter() - started)
+                sent[name].append(served[0] - before)
+                print(f"{name}: exit {run.returncode}, {times[name][-1]:.2f} s wall, {sent[name][-1]} requests")
+    finally:
+        running.stop()
+    suite, plain = (statistics.median(times[name]) for name in commands)
+    print(f"{profile} with {latency_ms:g} ms per answer: suite median {suite:.2f} s ({max(sent['suite'])} requests), "
+          f"schemathesis run median {plain:.2f} s ({max(sent['schemathesis run'])} requests); ratio "
+          f"{suite / plain:.2f} (target ≤ 1: {'met' if suite <= plain else 'NOT met'})")
+
+
 def discovery_args(profile: str) -> list[str]:
     from conformance.dataset import load_dataset
     from conformance.profiles import default_dataset_path
@@ -51,6 +96,8 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--profile", default="tenant-key")
     parser.add_argument("--chat-size", type=int, help="also a discovery-mode run on a chat of this many messages")
+    parser.add_argument("--latency", type=float, metavar="MS",
+                        help="also the suite and a plain schemathesis run, side by side, with MS ms per answer")
     args, extra = parser.parse_known_args()
     measure(f"{args.profile} (embedded reference server, dataset mode)", args.runs,
             ["--profile", args.profile, *extra], TARGETS.get((args.profile, "dataset")))
@@ -66,6 +113,8 @@ def main() -> int:
         finally:
             server.terminate()
             server.wait(10)
+    if args.latency:
+        side_by_side(args.profile, args.runs, args.latency, extra)
     return 0
 
 

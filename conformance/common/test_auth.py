@@ -7,6 +7,7 @@ import pytest
 
 from conformance.masking import Secret
 from conformance.near_misses import NEAR_MISSES, OTHER_CASE
+from conformance.probes import probe
 from conformance.rules import access, checks
 from conformance.violations import evidence
 
@@ -26,22 +27,23 @@ def test_missing_key_is_answered_401(client, target):
 
 @checks(access.invalid_key_401)
 @pytest.mark.parametrize("key", [INVALID, f"Bearer {INVALID}", "x", "null", ""])
-def test_invalid_key_is_answered_401(client, target, key):
-    exchange = client.get_messages(chat_or_unknown(target), key=Secret(key))
-    with evidence(exchange):
-        access.invalid_key_401[target.profile](exchange.status, f"a {target.auth_header} that is no tenant's key")
+@probe(lambda target, key: (chat_or_unknown(target), None, Secret(key)), needs=())
+def test_invalid_key_is_answered_401(answer, target, key):
+    with evidence(answer):
+        access.invalid_key_401[target.profile](answer.status, f"a {target.auth_header} that is no tenant's key")
+
+
+def near_miss(target, variant):
+    near = NEAR_MISSES[variant](target.api_key)
+    return (target.chat_id, None, Secret(near)) if near != target.api_key else f"the key has no {variant} variant"
 
 
 @checks(access.near_miss_401)
 @pytest.mark.parametrize("variant", list(NEAR_MISSES))
-def test_near_miss_of_a_valid_key_is_answered_401(client, target, need, variant):
-    need("api_key", "chat_id")
-    near = NEAR_MISSES[variant](target.api_key)
-    if near == target.api_key:
-        pytest.skip(f"the key has no {variant} variant")
-    exchange = client.get_messages(target.chat_id, key=Secret(near))
-    with evidence(exchange):
-        access.near_miss_401[target.profile](exchange.status, f"a near miss of a valid key ({variant})")
+@probe(near_miss)
+def test_near_miss_of_a_valid_key_is_answered_401(answer, target, variant):
+    with evidence(answer):
+        access.near_miss_401[target.profile](answer.status, f"a near miss of a valid key ({variant})")
 
 
 @checks(access.other_case_401)
@@ -85,22 +87,26 @@ def test_foreign_chat_is_answered_as_a_chat_that_does_not_exist(client, need, ta
                                     (unknown.status, unknown.body, target.profile.no_such_chat))
 
 
+def bad_key_on(target, chat, key):
+    if chat == "foreign" and target.missing("foreign_chat_id"):
+        return target.missing("foreign_chat_id")
+    chat_id = target.profile.no_such_chat if chat == "unknown" else target.foreign_chat_id
+    return chat_id, None, Secret(key) if key else None
+
+
 @checks(access.key_before_lookup)
 @pytest.mark.parametrize("chat", ["unknown", "foreign"])
 @pytest.mark.parametrize("key", [None, INVALID], ids=["missing key", "invalid key"])
-def test_bad_key_is_401_before_any_chat_lookup(client, target, need, chat, key):
-    if chat == "foreign":
-        need("foreign_chat_id")
-    chat_id = target.profile.no_such_chat if chat == "unknown" else target.foreign_chat_id
-    exchange = client.get_messages(chat_id, key=Secret(key) if key else None)
-    with evidence(exchange):
-        access.key_before_lookup[target.profile](exchange.status, f"a bad key on a {chat} chat")
+@probe(bad_key_on, needs=())
+def test_bad_key_is_401_before_any_chat_lookup(answer, target, chat, key):
+    with evidence(answer):
+        access.key_before_lookup[target.profile](answer.status, f"a bad key on a {chat} chat")
 
 
 @checks(access.key_or_parameter_refused)
 @pytest.mark.parametrize("key", [None, INVALID], ids=["missing key", "invalid key"])
 @pytest.mark.parametrize("query", [{"limit": "101"}, {"offset": "-1"}, {"order": "sideways"}])
-def test_bad_key_and_bad_parameter_is_rejected(client, target, query, key):
-    exchange = client.get_messages(chat_or_unknown(target), query, key=Secret(key) if key else None)
-    with evidence(exchange):
-        access.key_or_parameter_refused(exchange.status, "a bad key and an invalid parameter")
+@probe(lambda target, query, key: (chat_or_unknown(target), query, Secret(key) if key else None), needs=())
+def test_bad_key_and_bad_parameter_is_rejected(answer, query, key):
+    with evidence(answer):
+        access.key_or_parameter_refused(answer.status, "a bad key and an invalid parameter")

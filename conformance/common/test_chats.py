@@ -6,25 +6,24 @@ empty chat has no messages.
 
 from __future__ import annotations
 
+from conformance.probes import probe
 from conformance.rules import bodies, chats, checks
 from conformance.violations import evidence
 
 
 @checks(chats.unknown_is_404)
-def test_unknown_chat_is_404(client, target, need, unknown_chat_id):
-    need("api_key")
-    exchange = client.get_messages(unknown_chat_id, key=target.api_key)
-    with evidence(exchange):
-        chats.unknown_is_404[target.profile](exchange.status, "a well-formed chat id that names no chat",
+@probe(lambda target, unknown_chat_id: (unknown_chat_id, None, target.api_key), needs=("api_key",))
+def test_unknown_chat_is_404(answer, target, unknown_chat_id):
+    with evidence(answer):
+        chats.unknown_is_404[target.profile](answer.status, "a well-formed chat id that names no chat",
                                              target.profile.unknown_chat_statuses(unknown_chat_id))
 
 
 @checks(chats.malformed_id_refused)
-def test_malformed_chat_id_is_refused(client, target, need, malformed_chat_id):
-    need("api_key")
-    exchange = client.get_messages(malformed_chat_id, key=target.api_key)
-    with evidence(exchange):
-        chats.malformed_id_refused[target.profile](exchange.status, f"chat id {malformed_chat_id!r}",
+@probe(lambda target, malformed_chat_id: (malformed_chat_id, None, target.api_key), needs=("api_key",))
+def test_malformed_chat_id_is_refused(answer, target, malformed_chat_id):
+    with evidence(answer):
+        chats.malformed_id_refused[target.profile](answer.status, f"chat id {malformed_chat_id!r}",
                                                    target.profile.malformed_statuses)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from conformance.probes import probe
 from conformance.rules import checks, http, params
 from conformance.violations import evidence
 
@@ -12,12 +13,11 @@ UNKNOWN_PARAMETERS = [{"foo": "1"}, {"page": "2"}, {"sort": "created_at"}, {"cur
 
 @checks(http.no_server_error, params.unknown_ignored)
 @pytest.mark.parametrize("query", UNKNOWN_PARAMETERS, ids=lambda q: "&".join(f"{k}={v}" for k, v in q.items()))
-def test_unknown_parameters_are_ignored(client, target, need, query):
-    need("api_key", "chat_id")
+@probe(lambda target, query: (target.chat_id, query, target.api_key))
+def test_unknown_parameters_are_ignored(client, target, answer, query):
     plain = client.get_messages(target.chat_id, key=target.api_key)
-    exchange = client.get_messages(target.chat_id, query, key=target.api_key)
     profile = target.profile
-    with evidence(exchange):
-        http.no_server_error[profile](exchange.status)
-        params.unknown_ignored[profile](exchange.status, profile.message_ids(exchange.parsed[1]), plain.status,
+    with evidence(answer):
+        http.no_server_error[profile](answer.status)
+        params.unknown_ignored[profile](answer.status, profile.message_ids(answer.parsed[1]), plain.status,
                                         profile.message_ids(plain.parsed[1]), "&".join(f"{k}={v}" for k, v in query.items()))

@@ -7,6 +7,7 @@ import uuid
 import pytest
 
 from conformance.masking import Secret
+from conformance.probes import probe
 from conformance.rules import bodies, checks, http, pagination
 from conformance.tenant_key.pages import read_page
 from conformance.violations import evidence
@@ -33,10 +34,14 @@ ODD_REQUESTS = {
 }
 
 
-def send(client, target, chat, query, key):
-    chat_id = UNKNOWN_CHAT if chat == "unknown" else getattr(target, chat)
-    secret = Secret("not-a-real-key-7c1d9e") if key == "invalid" else (getattr(target, key) if key else None)
-    return client.get_messages(chat_id, query, key=secret)
+def labelled(target, label):
+    """The probe of a labelled request: one of ERROR_REQUESTS or ODD_REQUESTS, else a plain 200 page."""
+    if label in ODD_REQUESTS:
+        return target.chat_id, ODD_REQUESTS[label], target.api_key
+    chat, query, key = ERROR_REQUESTS.get(label, ("chat_id", None, "api_key"))
+    chat_id = UNKNOWN_CHAT if chat == "unknown" else target.chat_id
+    secret = Secret("not-a-real-key-7c1d9e") if key == "invalid" else (target.api_key if key else None)
+    return chat_id, query, secret
 
 
 @checks(bodies.content_exact, pagination.chat_scoped, pagination.none_missing)
@@ -92,44 +97,35 @@ def test_created_at_is_rfc3339_with_an_offset(walks, need):
 
 @checks(http.json_content_type)
 @pytest.mark.parametrize("label", ["200 page", *ERROR_REQUESTS])
-def test_every_answer_is_application_json(client, target, need, label):
-    chat, query, key = ERROR_REQUESTS.get(label, ("chat_id", None, "api_key"))
-    need(*(n for n in ("chat_id", key) if n in ("chat_id", "api_key")))
-    exchange = send(client, target, chat, query, key)
-    with evidence(exchange):
-        http.json_content_type[target.profile](exchange.content_type, exchange.status)
+@probe(labelled)
+def test_every_answer_is_application_json(answer, target, label):
+    with evidence(answer):
+        http.json_content_type[target.profile](answer.content_type, answer.status)
 
 
 @checks(http.error_is_json_object)
 @pytest.mark.parametrize("label", list(ERROR_REQUESTS))
-def test_error_bodies_are_json_objects(client, target, need, label):
-    chat, query, key = ERROR_REQUESTS[label]
-    need(*(n for n in ("chat_id", key) if n in ("chat_id", "api_key")))
-    exchange = send(client, target, chat, query, key)
-    with evidence(exchange):
-        if exchange.status < 400:
-            pytest.skip(f"{label} was not answered with an error ({exchange.status}); other checks judge that")
-        http.error_is_json_object(exchange.body)
+@probe(labelled)
+def test_error_bodies_are_json_objects(answer, label):
+    with evidence(answer):
+        if answer.status < 400:
+            pytest.skip(f"{label} was not answered with an error ({answer.status}); other checks judge that")
+        http.error_is_json_object(answer.body)
 
 
 @checks(http.no_internals_in_5xx, http.no_internals)
 @pytest.mark.parametrize("label", [*ERROR_REQUESTS, *ODD_REQUESTS])
-def test_no_body_exposes_internals(client, target, need, label):
-    need("api_key", "chat_id")
-    if label in ERROR_REQUESTS:
-        exchange = send(client, target, *ERROR_REQUESTS[label])
-    else:
-        exchange = client.get_messages(target.chat_id, ODD_REQUESTS[label], key=target.api_key)
-    with evidence(exchange):
-        http.no_internals_in_5xx[target.profile](exchange.status, exchange.body)
-        http.no_internals[target.profile](exchange.body)
+@probe(labelled)
+def test_no_body_exposes_internals(answer, target, label):
+    with evidence(answer):
+        http.no_internals_in_5xx[target.profile](answer.status, answer.body)
+        http.no_internals[target.profile](answer.body)
 
 
 @checks(http.no_server_error, http.status_documented)
 @pytest.mark.parametrize("label", list(ODD_REQUESTS))
-def test_odd_input_is_answered_without_a_server_error(client, target, need, label):
-    need("api_key", "chat_id")
-    exchange = client.get_messages(target.chat_id, ODD_REQUESTS[label], key=target.api_key)
-    with evidence(exchange):
-        http.no_server_error[target.profile](exchange.status)
-        http.status_documented[target.profile](exchange.status, target.profile.name)
+@probe(labelled)
+def test_odd_input_is_answered_without_a_server_error(answer, target, label):
+    with evidence(answer):
+        http.no_server_error[target.profile](answer.status)
+        http.status_documented[target.profile](answer.status, target.profile.name)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from conformance.probes import probe
 from conformance.rules import bodies, checks, ordering, pagination, params
 from conformance.tenant_key.pages import DEFAULTS, check_page, read_page
 from conformance.violations import evidence
@@ -44,21 +45,21 @@ REFUSED = [
     [pytest.param(rule, name, value, marks=checks(rule), id=f"{name}={value}")
      for rule, name, values in REFUSED for value in values],
 )
-def test_invalid_parameter_is_rejected_with_400(client, target, rule, name, value):
-    exchange = client.get_messages(target.chat_id, {name: value}, key=target.api_key)
-    with evidence(exchange):
-        rule(exchange.status, f"{name}={value}")
+@probe(lambda target, name, value: (target.chat_id, {name: value}, target.api_key))
+def test_invalid_parameter_is_rejected_with_400(answer, rule, name, value):
+    with evidence(answer):
+        rule(answer.status, f"{name}={value}")
 
 
 @checks(params.repeated_limit)
 @pytest.mark.parametrize("values", [("5", "500"), ("500", "5"), ("5", "7")], ids=lambda v: "&".join(v))
-def test_repeated_limit_is_refused_or_one_valid_value_is_used(client, target, values):
-    exchange = client.get_messages(target.chat_id, [("limit", v) for v in values], key=target.api_key)
-    with evidence(exchange):
-        params.repeated_limit(exchange.status, values)
-        ok, body = exchange.parsed  # read before its shape: a limit above 100 breaks this rule first
-        if exchange.status == 200 and ok and isinstance(body, dict):
-            params.repeated_limit(exchange.status, values, body)
+@probe(lambda target, values: (target.chat_id, [("limit", v) for v in values], target.api_key))
+def test_repeated_limit_is_refused_or_one_valid_value_is_used(answer, values):
+    with evidence(answer):
+        params.repeated_limit(answer.status, values)
+        ok, body = answer.parsed  # read before its shape: a limit above 100 breaks this rule first
+        if answer.status == 200 and ok and isinstance(body, dict):
+            params.repeated_limit(answer.status, values, body)
 
 
 @checks(params.limit_zero)
@@ -75,17 +76,17 @@ def test_limit_zero_is_400_or_an_empty_page(client, target):
 
 @checks(params.empty_value)
 @pytest.mark.parametrize("name", ["limit", "offset", "order"])
-def test_empty_value_is_400_or_the_default(client, target, name):
-    exchange = client.get_messages(target.chat_id, [(name, "")], key=target.api_key)
-    with evidence(exchange):
-        if exchange.status != 200:
-            params.empty_value(exchange.status, name)
+@probe(lambda target, name: (target.chat_id, [(name, "")], target.api_key))
+def test_empty_value_is_400_or_the_default(answer, name):
+    with evidence(answer):
+        if answer.status != 200:
+            params.empty_value(answer.status, name)
             return
-        page = read_page(exchange)
+        page = read_page(answer)
         if name == "order":
             ordering.ascending(page.instants())
             return
-        params.empty_value(exchange.status, name, getattr(page, name))
+        params.empty_value(answer.status, name, getattr(page, name))
 
 
 @checks(params.valid_accepted)
@@ -94,8 +95,8 @@ def test_empty_value_is_400_or_the_default(client, target, name):
               {"offset": 1, "order": "asc"}],
     ids=lambda q: "&".join(f"{k}={v}" for k, v in q.items()),
 )
-def test_valid_parameters_are_accepted(client, target, query):
-    exchange = client.get_messages(target.chat_id, query, key=target.api_key)
-    page = read_page(exchange)
+@probe(lambda target, query: (target.chat_id, query, target.api_key))
+def test_valid_parameters_are_accepted(answer, query):
+    page = read_page(answer)
     merged = {**DEFAULTS, **query}
     check_page(page, merged["offset"], merged["limit"], merged["order"])

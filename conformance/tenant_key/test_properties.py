@@ -59,7 +59,8 @@ def error_rules(ctx, response, case):
 
 @checks(*RULES)
 @schema.parametrize()
-def test_generated_requests_meet_the_contract(case, target, client):
+def test_generated_requests_meet_the_contract(case, target, client, request):
     if target.missing("api_key", "chat_id"):
         pytest.skip(target.missing("api_key", "chat_id"))
+    fuzzing.send_ahead(request.node.obj, target, client)
     fuzzing.run_case(case, target, client, [page_rules, error_rules])
