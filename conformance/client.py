@@ -263,15 +263,15 @@ class Client:
         again, each resend counted against --max-requests; the answer returned is never such a "not now".
         The same GET (URL and headers) sent before in the run is answered as it was then, without a request, when
         that answer cannot have changed since (Answers); `fresh` sends it whatever was answered before."""
-        url, headers, labels, same = self._prepared(path_or_url, params, headers)
+        url, sent, labels, same = self._prepared(path_or_url, params, headers)
         answer = None if fresh else self.answers.get(same)
         if answer is None:
             with self._lock:
                 sent_ahead = None if fresh else self._ahead.pop(same, None)
             answer = _result(sent_ahead) if sent_ahead is not None else None
-            answer = answer or self._fetch(url, headers, labels)
+            answer = answer or self._fetch(url, sent, labels)
             self.answers.keep(same, answer)
-        masked = tuple((name, MASK if name in labels else value) for name, value in headers.items())
+        masked = tuple((name, MASK if name in labels else value) for name, value in sent.items())
         return Exchange(
             url=url,
             request_headers=masked,
@@ -280,7 +280,7 @@ class Client:
             body=answer.body,
             elapsed=answer.elapsed or 0.0,
             har_id=answer.har_id,
-            resend=lambda: self.get(path_or_url, params, original_headers, fresh=True),
+            resend=lambda: self.get(path_or_url, params, headers, fresh=True),
         )
 
     def _prepared(self, path_or_url: str, params: Any, headers: dict[str, str] | None
