@@ -241,6 +241,9 @@ def judge(capture: Capture) -> dict[str, Verdict]:
     valid = {c.who for c in capture.exchanges if c.exchange.status == 200 and c.who is not None}
     valid |= {c.who for c in capture.exchanges if c.who and TENANT_LABEL.fullmatch(c.who)}
     own = {(c.who, c.chat) for c in capture.exchanges if c.exchange.status == 200 and c.who is not None}
+    # A file in which no request carries the auth header had it stripped (a browser's sanitized export): a request
+    # without it there says nothing of what was sent.
+    keys_kept = any(c.who is not None for c in capture.exchanges)
     first_reader: dict[str, str] = {}  # chat → the first key seen reading it (200): its tenant's, when labels tell
     for c in capture.exchanges:
         if c.exchange.status == 200 and c.who is not None:
@@ -249,8 +252,9 @@ def judge(capture: Capture) -> dict[str, Verdict]:
     for captured in capture.exchanges:
         query = Query.of(captured.query, profile)
         judge_answer(ledger, captured, profile)
-        judge_access(ledger, captured, profile, query, valid, (captured.who, captured.chat) in own,
-                     first_reader.get(captured.chat))
+        if captured.who is not None or keys_kept:
+            judge_access(ledger, captured, profile, query, valid, (captured.who, captured.chat) in own,
+                         first_reader.get(captured.chat))
         body = judge_body(ledger, captured, profile, query)
         if body is not None:
             read.append((captured, query, body))

@@ -264,3 +264,61 @@ def test_unusable_files_are_one_line_and_exit_4(tmp_path):
         run = run_suite("--from-har", str(path), timeout=60)
         assert run.returncode == 4, (path.name, run.output[-1500:])
         assert says in run.output and "Traceback" not in run.output, (path.name, run.output[-1500:])
+
+
+def stripped(text: str, profile: str) -> str:
+    """The capture as a sanitized browser export writes it: no request carries the auth header."""
+    data = json.loads(text)
+    header = profile_named(profile).auth_header.lower()
+    for item in data["log"]["entries"]:
+        item["request"]["headers"] = [h for h in item["request"]["headers"] if h["name"].lower() != header]
+    return json.dumps(data)
+
+
+@pytest.mark.parametrize("profile", ["tenant-key", "org-token"])
+def test_a_capture_without_any_auth_header_judges_no_key_rule(profile):
+    verdicts = judged(profile, stripped(captured(profile, "missing-key-200"), profile))
+    failed, _ = outcome(verdicts)
+    assert not failed
+    assert not {i for i, v in verdicts.items() if v.exercised} & violated(profile, "missing-key-200")
+
+
+@functools.cache
+def odd_requests(profile: str, mutant: str | None) -> str:
+    """The docs' client's traffic and what else production sees: a request without its key, a limit above 100 and
+    a malformed chat id asked with a key that reads its own chat."""
+    data = shipped_dataset(profile)
+    header = profile_named(profile).auth_header
+    key, chat = data.tenants["primary"], data.roles["populated"]
+    with serve(profile, mutant=mutant) as url:
+        responses = docs_client(url, profile)
+        with httpx.Client(base_url=url) as client:
+            responses.append(client.get(f"/api/v1/chats/{chat}/messages"))
+            responses.append(client.get(f"/api/v1/chats/{chat}/messages", params={"limit": 101} if profile ==
+                                        "tenant-key" else None, headers={header: key}))
+            responses.append(client.get("/api/v1/chats/not-an-id/messages", headers={header: key}))
+    return json.dumps(har_of(responses))
+
+
+@pytest.mark.parametrize("profile, mutant", [("tenant-key", "missing-key-200"), ("tenant-key", "limit-not-capped"),
+                                             ("tenant-key", "malformed-id-500"), ("org-token", "missing-key-200"),
+                                             ("org-token", "org-non-integer-id-404")])
+def test_requests_without_a_key_or_with_bad_values_are_held_to_their_rules(profile, mutant):
+    failed, passed = outcome(judged(profile, odd_requests(profile, None)))
+    assert not failed
+    assert violated(profile, mutant) & passed
+    assert outcome(judged(profile, odd_requests(profile, mutant)))[0] & violated(profile, mutant)
+
+
+def test_not_exercised_is_neither_passed_nor_failed_and_passes_no_gate():
+    from conformance.results import CHECKS, NOT_EXERCISED, Results
+
+    results = Results("tenant-key", {})
+    ids = list(results.by_id)
+    for req_id in ids:
+        results.record(f"t[{req_id}]", "skipped", {CHECKS: req_id, NOT_EXERCISED: req_id}, "not exercised by this traffic")
+    assert {r.status for r in results.by_id.values()} == {"not-exercised"}
+    assert not results.passed_gate("must") and results.counts() == {}
+    assert results.summary_line() == f"{len(ids)} not exercised by this traffic"
+    results.record(f"t[{ids[0]}]", "passed", {CHECKS: ids[0]}, "")
+    assert results.passed_gate("must") and results.by_id[ids[0]].status == "pass"
