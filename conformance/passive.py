@@ -97,7 +97,9 @@ def mask_credentials(entries: Sequence[Mapping[str, Any]]) -> None:
     """Every credential value of every entry (requests and answers) to the redactor: masked in all output."""
     for item in entries:
         request, response = item.get("request") or {}, item.get("response") or {}
-        pairs = [*_pairs(request.get("headers")), *_pairs(response.get("headers")), *_pairs(request.get("cookies")),
+        # Answers: only the cookies they set (a header such as WWW-Authenticate names a scheme, not a secret).
+        issued = [("cookie", v) for n, v in _pairs(response.get("headers")) if n.lower() == "set-cookie"]
+        pairs = [*_pairs(request.get("headers")), *_pairs(request.get("cookies")), *issued,
                  *_pairs(response.get("cookies")), *_pairs(request.get("queryString"))]
         pairs += parse_qsl(urlsplit(str(request.get("url", ""))).query, keep_blank_values=True)
         for name, value in pairs:
@@ -190,7 +192,7 @@ def _who(item: Mapping[str, Any], auth_header: str, names: dict[bytes, str]) -> 
 class Verdict:
     """What the traffic showed of one requirement."""
 
-    held_on: list[str] = field(default_factory=list)  # entries on which a rule of it ran and held
+    held_on: dict[str, None] = field(default_factory=dict)  # entries on which a rule of it ran and held, in order
     broken: list[Violation] = field(default_factory=list)
     inconclusive: list[Inconclusive] = field(default_factory=list)
 
@@ -231,7 +233,7 @@ class Ledger:
         finally:
             if conclusive:
                 for req_id in dict.fromkeys(held):
-                    self.by_id[req_id].held_on += [e for e in entries if e not in self.by_id[req_id].held_on]
+                    self.by_id[req_id].held_on.update(dict.fromkeys(entries))
 
 
 def judge(capture: Capture) -> dict[str, Verdict]:
@@ -441,25 +443,26 @@ def judge_walks(ledger: Ledger, read: Sequence[tuple[Captured, Query, pages.Page
     groups: dict[tuple[Any, ...], list[tuple[Captured, Query, pages.Page]]] = defaultdict(list)
     for captured, query, page in read:
         groups[(captured.who, captured.chat, query.order, query.limit)].append((captured, query, page))
-    for (who, chat, order, limit), members in groups.items():
-        unused = list(members)  # in the capture's order
-        for start in [m for m in members if m[1].offset == 0]:
-            if start not in unused:
+    for (_, chat, order, limit), members in groups.items():
+        used: set[int] = set()  # positions in `members` (the capture's order) already in a walk
+        for start, (_, query, _) in enumerate(members):
+            if query.offset != 0 or start in used:
                 continue
             chain = [start]
-            unused.remove(start)
-            while chain[-1][2].messages:  # on to the page where this one ended, whatever its has_more and total say
-                following = chain[-1][1].offset + len(chain[-1][2].messages)
-                after = members.index(chain[-1])
-                nxt = next((m for m in members[after + 1:] if m in unused and m[1].offset == following), None)
+            used.add(start)
+            while members[chain[-1]][2].messages:  # on to where this page ended, whatever has_more and total say
+                _, query, page = members[chain[-1]]
+                following = query.offset + len(page.messages)
+                nxt = next((i for i in range(chain[-1] + 1, len(members))
+                            if i not in used and members[i][1].offset == following), None)
                 if nxt is None:
                     break
                 chain.append(nxt)
-                unused.remove(nxt)
-            last = chain[-1]
-            if last[2].messages and last[1].offset + len(last[2].messages) < last[2].total:
+                used.add(nxt)
+            _, query, page = members[chain[-1]]
+            if page.messages and query.offset + len(page.messages) < page.total:
                 continue  # it does not reach the end of the chat
-            judge_walk(ledger, chat, order, limit, chain)
+            judge_walk(ledger, chat, order, limit, [members[i] for i in chain])
 
 
 def judge_walk(ledger: Ledger, chat: Any, order: str, limit: int,

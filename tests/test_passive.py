@@ -175,7 +175,7 @@ def test_tenants_told_apart_by_labels_catch_a_leak_raw_keys_cannot(profile, muta
 def test_a_walk_is_assembled_from_consecutive_offsets_and_judged_across_its_pages():
     text = captured("tenant-key", "unstable-ties")
     verdicts = judged("tenant-key", text)
-    walk_entries = verdicts["PAGE-PARTITION"].held_on + [e for v in verdicts["PAGE-PARTITION"].broken
+    walk_entries = list(verdicts["PAGE-PARTITION"].held_on) + [e for v in verdicts["PAGE-PARTITION"].broken
                                                          for e in [v.exchange.har_id]]
     assert len(walk_entries) >= 3  # the populated chat's three pages of 100, 100 and 40
 
@@ -211,6 +211,8 @@ def test_entries_off_the_endpoint_or_without_an_answer_are_set_aside():
     assert len(capture.exchanges) == len(entries) and sum(capture.set_aside.values()) == 3
     with pytest.raises(passive.CaptureError, match="no exchange of GET"):
         passive.load_capture([other_path, post, unanswered], "x", profile, profile.auth_header)
+    with pytest.raises(passive.CaptureError, match="under http://gateway.example/v2"):  # --base-url: only under it
+        passive.load_capture(entries, "x", profile, profile.auth_header, "http://gateway.example/v2")
 
 
 # ------------------------------------------------------------------ the suite in a subprocess

@@ -28,7 +28,7 @@ def test_requirement_on_captured_traffic(captured_requirement, captured_verdicts
         raise BaseExceptionGroup(f"{len(broken)} exchanges or walks broke it (the first {min(SHOWN, len(broken))} "
                                  "shown)", broken[:SHOWN])
     if verdict is not None and verdict.held_on:
-        entries = verdict.held_on
+        entries = list(verdict.held_on)
         shown = ", ".join(entries[:5]) + (f" and {len(entries) - 5} more" if len(entries) > 5 else "")
         request.node.user_properties.append((NOTE, f"{captured_requirement}\theld on {len(entries)} HAR "
                                                    f"entr{'y' if len(entries) == 1 else 'ies'} ({shown})"))
