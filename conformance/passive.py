@@ -3,9 +3,9 @@ held to the registry's rules.
 
 Pure functions, in three steps: the file's entries → the exchanges of the endpoint (`load_capture`: GETs of
 `/api/v1/chats/{chat_id}/messages` under the base path, the auth header replaced by a label) → a verdict per
-requirement id (`judge`). A rule is judged only where the traffic shows what it needs, and a requirement is
-exercised only where one of its rules actually ran and held (the registry tells: `registry.watched`); the rest
-is "not exercised by this traffic", never passed, never failed.
+requirement id (`judge`). A rule is judged only where the traffic shows what it needs; a requirement fails where
+one of its rules broke, passes where one actually ran and held (the registry tells which ran: `registry.watched`),
+and is otherwise "not exercised by this traffic", never passed, never failed.
 
 Keys: every credential value found in the file (the auth header, Authorization, cookies, a key in the query) is
 given to the redactor before anything is printed. Answers to different keys are told apart by the labels of a
