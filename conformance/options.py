@@ -64,7 +64,8 @@ OPTIONS: tuple[Option, ...] = (
     Option("--record", "CONFORMANCE_RECORD",
            "write every exchange of the run into this HAR 1.2 file (keys replaced by labels)"),
     Option("--from-har", "CONFORMANCE_FROM_HAR",
-           "replay a file written by --record: no network; each request is answered from the file"),
+           "replay a file written by --record (no network; each request is answered from the file), or judge "
+           "traffic captured elsewhere passively (a proxy's, gateway's or browser's HAR)"),
 )
 
 

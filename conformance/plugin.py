@@ -11,7 +11,8 @@ from typing import Any
 
 import pytest
 
-from conformance import __version__, fuzzing, options, probes, recording, reproduce, verdicts
+from conformance import __version__, fuzzing, options, passive, probes, recording, reproduce, verdicts
+from conformance.catalogue import for_profile
 from conformance.client import BudgetExhausted, Client, Exchange, Limits, TargetError, Unreachable, reusable
 from conformance.dataset import Dataset, DatasetError, load_dataset
 from conformance.embedded import start_reference
@@ -49,10 +50,20 @@ class Run:
         self._previous_sigterm: Any = None
         self.parts: str | None = None  # --record: the directory of every process's part file
         self.recorded: tuple[Path, int] | None = None  # --record: the HAR file written, and its number of entries
+        self._verdicts: dict[str, passive.Verdict] | None = None  # --from-har of captured traffic: judged once
+
+    def verdicts(self) -> dict[str, passive.Verdict]:
+        """Captured traffic judged by every rule it can show (once per process), requirement id → Verdict."""
+        if self._verdicts is None:
+            self._verdicts = passive.judge(self.settings.capture)
+        return self._verdicts
 
     # -------------------------------------------------------------- target
     def start(self) -> None:
         settings = self.settings
+        if settings.capture is not None:
+            self.start_passive(settings.capture)
+            return
         workerinput = getattr(self.config, "workerinput", None) or {}
         replay = settings.from_har
         base_url = workerinput.get("conformance_base_url") or settings.base_url
@@ -90,6 +101,14 @@ class Run:
                              reuse=reusable(fixed_data=self.target.dataset is not None))
         # Schemathesis matches answers to cases by path: behind a path prefix it must know the prefix.
         fuzzing.SETTINGS.update(settings.fuzz_examples, settings.fuzz_seed, self.target.base_url)
+
+    def start_passive(self, capture: passive.Capture) -> None:
+        """Captured traffic is judged, nothing is sent: no server, and a client that can answer nothing."""
+        self.target = Target(base_url=", ".join(capture.origins), profile=self.profile,
+                             auth_header=self.settings.auth_header, embedded=False,
+                             captured=f"{capture.source} ({capture.describe()})")
+        self.client = Client(self.target.base_url, self.target.auth_header, self.settings.request_timeout,
+                             Limits(0, None), recording=recording.Recording({}, [], capture.source))
 
     def finish_recording(self) -> None:
         """--record, on the controller: the part files of every process merged into the HAR file (once)."""
@@ -159,6 +178,8 @@ class Run:
     def preflight(self) -> None:
         """One GET before any test: an unreachable target or a rejected key stops the session here."""
         target, client = self.target, self.client
+        if target.captured is not None:
+            return  # passive: nothing is sent
         chat = target.chat_id if target.chat_id is not None else target.profile.no_such_chat
         try:
             exchange = client.get_messages(chat, key=target.api_key)
@@ -242,6 +263,10 @@ class Run:
             har = {"recorded": str(self.recorded[0]), "entries": self.recorded[1]}
         elif self.settings.from_har is not None:
             har = {"replayed": self.settings.from_har.source}
+        elif self.settings.capture is not None:
+            capture = self.settings.capture
+            har = {"captured": capture.source, "entries": capture.entries, "judged": len(capture.exchanges),
+                   "set_aside": dict(capture.set_aside)}
         data = report_data(results, self.target.base_url, self.target.mode, self.level, har)
         directory = self.settings.report_dir
         if directory:
@@ -269,6 +294,9 @@ class Run:
             reused = self.client.answers.given
             terminalreporter.write_line(f"requests sent: {self.client.limits.sent} (all GET)" + (
                 f"; {reused} more answered as an identical earlier GET was" if reused else ""))
+        if self.results.not_exercised():
+            terminalreporter.write_line(f"not exercised by this traffic: "
+                                        f"{' '.join(r.requirement.id for r in self.results.not_exercised())}")
         warnings = [r for r in self.results.by_id.values() if r.status == "fail" and r not in self.results.failing(self.level)]
         for result in warnings:
             terminalreporter.write_line(f"warning: {result.requirement.headline()}", yellow=True)
@@ -308,10 +336,15 @@ def pytest_configure(config: pytest.Config) -> None:
     config.pluginmanager.register(run, "conformance-run")
 
 
+CAPTURED_CHECKS = "captured"  # the folder of the one check of passive mode (--from-har of captured traffic)
+
+
 def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
     run = _active(config)
     if run is None or collection_path.parent != Path(__file__).parent:
         return None
+    if (collection_path.name == CAPTURED_CHECKS) != (run.settings.capture is not None):
+        return True  # passive mode collects the captured-traffic check alone; a live run or a replay, all but it
     other = {p.checks for p in BY_NAME.values() if p != run.profile}
     return True if collection_path.name in other else None
 
@@ -383,6 +416,12 @@ def _started(config: pytest.Config) -> Run:
     if run is None or run.target is None:
         raise pytest.UsageError("the conformance checks run only as part of the suite: pytest conformance (or --pyargs conformance)")
     return run
+
+
+@pytest.fixture(scope="session")
+def captured_verdicts(request: pytest.FixtureRequest) -> dict[str, passive.Verdict]:
+    """--from-har of captured traffic: requirement id → what the traffic showed of it."""
+    return _started(request.config).verdicts()
 
 
 @pytest.fixture
@@ -495,6 +534,10 @@ PROFILE_VALUES = {"unknown_chat_id": "unknown_chats", "malformed_chat_id": "malf
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     run = _active(metafunc.config)
+    if run is not None and "captured_requirement" in metafunc.fixturenames:
+        # Passive mode: one test per requirement of the profile, judged on the captured traffic.
+        metafunc.parametrize("captured_requirement", [
+            pytest.param(r.id, id=r.id, marks=pytest.mark.requirement(r.id)) for r in for_profile(run.profile.name)])
     for argument, attribute in PROFILE_VALUES.items():
         if run is not None and argument in metafunc.fixturenames:
             metafunc.parametrize(argument, getattr(run.profile, attribute), ids=repr)

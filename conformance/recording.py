@@ -190,6 +190,16 @@ class Recording:
         self._seen: dict[tuple[str, str, str], int] = {}
         self._lock = threading.Lock()
 
+    @classmethod
+    def of(cls, meta: dict[str, Any], entries: list[dict[str, Any]], source: str) -> Recording | None:
+        """The recording a parsed HAR file (har.parse) holds; None when it was not written by --record (no
+        `_conformance` field in its log: traffic captured elsewhere); har.HarError for a recording of nothing."""
+        if not meta:
+            return None
+        if not entries:
+            raise har.HarError("the recording holds no exchange")
+        return cls(meta, entries, source)
+
     def __len__(self) -> int:
         return sum(len(v) for v in self._by_request.values())
 
@@ -205,16 +215,9 @@ class Recording:
         return found[min(seen, len(found) - 1)]
 
 
-def load_recording(path: str) -> Recording:
-    """A HAR file written by --record; har.HarError or OSError when it cannot be read or is not one."""
+def read_har(path: str) -> str:
+    """The text of a HAR file (a byte order mark allowed); OSError or UnicodeDecodeError when it cannot be read."""
     with open(path, encoding="utf-8-sig") as handle:
-        text = handle.read()
-    meta, entries = har.parse(text)
-    if not meta:
-        raise har.HarError("not written by --record (no \"_conformance\" field in its log); judging other "
-                           "captures is not supported yet")
-    if not entries:
-        raise har.HarError("the recording holds no exchange")
-    return Recording(meta, entries, path)
+        return handle.read()
 
 

@@ -13,7 +13,8 @@ from conformance.results import Results
 
 ICONS = {"pass": "✅ pass", "fail": "❌ fail", "skip": "⏭ skip", "known-failure": "⚠️ known failure",
          "inconclusive": "❔ inconclusive (neither passed nor failed: the data changed while it was read)",
-         "unverified": "· unverified (not run, or its checks stopped at another failure)"}
+         "unverified": "· unverified (not run, or its checks stopped at another failure)",
+         "not-exercised": "○ not exercised by this traffic (neither passed nor failed)"}
 
 
 def report_data(results: Results, target_url: str, mode: str, level: str, har: dict | None = None) -> dict:
@@ -32,9 +33,12 @@ def report_data(results: Results, target_url: str, mode: str, level: str, har: d
         "unattributed_findings": list(results.unattributed_failures),
         # requirements the data moved under (a chat that changed while read): neither passed nor failed
         "inconclusive": [r.requirement.id for r in results.inconclusive()],
+        # --from-har of captured traffic: requirements it gave no occasion to judge, neither passed nor failed
+        "not_exercised": [r.requirement.id for r in results.not_exercised()],
         # waits for a target that answered 429 (or 503 with Retry-After): never a failure, but time spent
         "throttled": {"waits": results.throttling.waits, "seconds": round(results.throttling.seconds, 3)},
-        # --record: the HAR file written ({"recorded": path, "entries": n}); --from-har: {"replayed": path}
+        # --record: the HAR file written ({"recorded": path, "entries": n}); --from-har: {"replayed": path}, or
+        # for captured traffic {"captured": path, "entries": n, "judged": n, "set_aside": {reason: n}}
         "har": har,
         "requirements": [r.as_dict() for r in results.by_id.values()],
     }
@@ -55,6 +59,11 @@ def render_markdown(data: dict) -> str:
            "names the entries, by their `_id`, that show it).", ""] if (data.get("har") or {}).get("recorded") else []),
         *([f"Replayed from `{data['har']['replayed']}`: no request reached any target.", ""]
           if (data.get("har") or {}).get("replayed") else []),
+        *([f"Captured traffic judged passively: `{data['har']['captured']}`, {data['har']['judged']} exchanges of the "
+           f"endpoint of {data['har']['entries']} HAR entries; no request was sent. A requirement passes only where "
+           f"its rule ran on this traffic and held; **{len(data['not_exercised'])} not exercised by this traffic** "
+           "(neither passed nor failed). Failures name their entries: `_id`, or `#N` for `log.entries[N]`.", ""]
+          if (data.get("har") or {}).get("captured") else []),
         *([f"**{len(data['inconclusive'])} inconclusive** ({', '.join(data['inconclusive'])}): the data changed "
            "while it was read, so these were neither passed nor failed; they do not fail the gate.", ""]
           if data["inconclusive"] else []),

@@ -19,8 +19,10 @@ REPRODUCED = "conformance_reproduced"  # yes | no: the answer that broke a rule 
 ENTRIES = "conformance_har_entries"  # the HAR entries (their _id) that show the test's failure
 NOTE = "conformance_note"  # "<ids>\t<text>" per line: what a passed requirement was proven on, when less than all
 THROTTLING = "conformance_throttling"  # "<process> <waits> <seconds>": the process's waits for a throttling target so far
+NOT_EXERCISED = "conformance_not_exercised"  # requirements captured traffic gave no occasion to judge (--from-har)
 
 LEVELS = ("MUST", "SHOULD", "MAY")
+UNJUDGED = ("unverified", "skip", "inconclusive", "not-exercised")  # statuses that neither pass nor fail
 GATED_LEVELS = {"must": ("MUST",), "should": ("MUST", "SHOULD")}
 
 
@@ -28,7 +30,7 @@ GATED_LEVELS = {"must": ("MUST",), "should": ("MUST", "SHOULD")}
 class RequirementResult:
     requirement: Requirement
     # pass | fail | skip | known-failure | inconclusive (the data moved under a check: neither passed nor failed)
-    # | unverified (not run, or no test got to it)
+    # | unverified (not run, or no test got to it) | not-exercised (captured traffic gave its rules no occasion)
     status: str = "unverified"
     reasons: list[str] = field(default_factory=list)
     tests: list[str] = field(default_factory=list)
@@ -89,6 +91,7 @@ class Results:
             self.unattributed_failures += [f"{nodeid}: {finding}" for finding in findings]
         inconclusive = props.get(INCONCLUSIVE, "").split()
         checked += [req_id for req_id in inconclusive if req_id not in checked]
+        unexercised = props.get(NOT_EXERCISED, "").split() if outcome == "skipped" else []
         notes = [line.partition("\t") for line in props.get(NOTE, "").splitlines() if line]
         for req_id in checked:
             result = self.by_id.get(req_id)
@@ -107,11 +110,14 @@ class Results:
                     result.status, result.reasons = "inconclusive", []
                 if result.status == "inconclusive":
                     result.reasons.append(reason)
+            elif req_id in unexercised:
+                if result.status in ("unverified", "skip"):
+                    result.status, result.reasons = "not-exercised", [reason]
             elif outcome == "skipped" and not inconclusive:
                 if result.status == "unverified":
                     result.status = "skip"
                     result.reasons.append(reason)
-            elif outcome in ("passed", "skipped") and result.status in ("unverified", "skip"):
+            elif outcome in ("passed", "skipped") and result.status in ("unverified", "skip", "not-exercised"):
                 # A failed test proves nothing about its other requirements: only a pass counts (or a test skipped
                 # as inconclusive, which ran its other checks to the end).
                 result.status, result.reasons = "pass", []
@@ -129,7 +135,7 @@ class Results:
         """Only a complete run that checked something, with no failure at a gated level and none unattributed.
 
         An inconclusive requirement fails no gate, and proves nothing: a run of nothing else checked nothing."""
-        checked = any(r.status not in ("unverified", "skip", "inconclusive") for r in self.by_id.values())
+        checked = any(r.status not in UNJUDGED for r in self.by_id.values())
         return self.complete and checked and not self.failing(level) and not self.unattributed_failures
 
     def finish(self) -> None:
@@ -148,11 +154,14 @@ class Results:
     def inconclusive(self) -> list[RequirementResult]:
         return [r for r in self.by_id.values() if r.status == "inconclusive"]
 
+    def not_exercised(self) -> list[RequirementResult]:
+        return [r for r in self.by_id.values() if r.status == "not-exercised"]
+
     def counts(self) -> dict[str, tuple[int, int]]:
         """level → (passed, checked) over requirements judged: not skipped, not inconclusive, not unverified."""
         out: dict[str, tuple[int, int]] = {}
         for result in self.by_id.values():
-            if result.status in ("unverified", "skip", "inconclusive"):
+            if result.status in UNJUDGED:
                 continue
             passed, total = out.get(result.requirement.level, (0, 0))
             out[result.requirement.level] = (passed + (result.status == "pass"), total + 1)
@@ -166,7 +175,8 @@ class Results:
         if inconclusive:
             levels = ", ".join(f"{n} {level}" for level, n in sorted(inconclusive.items(), key=lambda kv: LEVELS.index(kv[0])))
             parts.append(f"{sum(inconclusive.values())} inconclusive ({levels})")
-        for status, label in (("skip", "skipped"), ("known-failure", "known failures"), ("unverified", "unverified")):
+        for status, label in (("not-exercised", "not exercised by this traffic"), ("skip", "skipped"),
+                              ("known-failure", "known failures"), ("unverified", "unverified")):
             if statuses.count(status):
                 parts.append(f"{statuses.count(status)} {label}")
         now_passing = sum(r.now_passing for r in self.by_id.values())

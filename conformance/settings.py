@@ -13,12 +13,13 @@ from typing import Any
 
 import pytest
 
-from conformance import options
+from conformance import har, options
 from conformance.known_failures import KnownFailuresError, load_known_failures
 from conformance.har import HarError
 from conformance.masking import REDACTOR
+from conformance.passive import Capture, load_capture
 from conformance.profiles import ChatId, Profile, profile as profile_named
-from conformance.recording import Recording, check_record_path, load_recording
+from conformance.recording import Recording, check_record_path, read_har
 from conformance.report import check_writable
 
 
@@ -46,6 +47,7 @@ class Settings:
     report_dir: str | None = None
     record: str | None = None  # --record: the HAR file to write
     from_har: Recording | None = field(default=None, repr=False)  # --from-har: the recording answering every request
+    capture: Capture | None = field(default=None, repr=False)  # --from-har of traffic captured elsewhere: judged passively
 
 
 def resolve(config: pytest.Config) -> Settings:
@@ -70,20 +72,24 @@ def resolve(config: pytest.Config) -> Settings:
     record, from_har = value("--record"), value("--from-har")
     if record and from_har:
         raise pytest.UsageError("--record and --from-har exclude each other (a replay sends nothing to record)")
-    if from_har and base_url:
-        raise pytest.UsageError("--from-har and --base-url exclude each other: a replay answers from the file, "
-                                "whose target it names")
     if record and not hasattr(config, "workerinput"):
         _check_writable(check_record_path, record, "--record / CONFORMANCE_RECORD: cannot write a HAR file at")
-    recording = _recording(from_har, profile, value("--no-dataset")) if from_har else None
+    auth_header = options.check_header_name(value("--auth-header") or profile.auth_header,
+                                            "--auth-header / CONFORMANCE_AUTH_HEADER")
+    recording = capture = None
+    if from_har:
+        recording, capture = _har_file(from_har, profile, value("--no-dataset"), auth_header,
+                                       options.check_base_url(base_url) if base_url else None)
+    if recording is not None and base_url:
+        raise pytest.UsageError("--from-har and --base-url exclude each other: a replay answers from the file, "
+                                "whose target it names")
     return Settings(
         profile=profile,
         level=value("--level"),
         known_failures=known,
         base_url=options.check_base_url(base_url) if base_url else None,
         dataset_path=None if value("--no-dataset") else Path(value("--dataset") or profile.dataset_path),
-        auth_header=options.check_header_name(value("--auth-header") or profile.auth_header,
-                                              "--auth-header / CONFORMANCE_AUTH_HEADER"),
+        auth_header=auth_header,
         api_key=_key(value("--api-key"), "--api-key / CONFORMANCE_API_KEY"),
         foreign_api_key=_key(value("--foreign-api-key"), "--foreign-api-key / CONFORMANCE_FOREIGN_API_KEY"),
         chat_id=_chat_id(profile, value("--chat-id"), "--chat-id"),
@@ -100,6 +106,7 @@ def resolve(config: pytest.Config) -> Settings:
         report_dir=report_dir,
         record=record,
         from_har=recording,
+        capture=capture,
     )
 
 
@@ -132,15 +139,20 @@ def _check_writable(check: Callable[[str], None], path: str, what: str) -> None:
         raise pytest.UsageError(f"{what} {path!r}: {exc.strerror or exc}") from None
 
 
-def _recording(path: str, profile: Profile, discovery: bool) -> Recording:
-    """The --from-har file, read whole and checked against this run's profile and mode."""
+def _har_file(path: str, profile: Profile, discovery: bool, auth_header: str,
+              base_url: str | None) -> tuple[Recording | None, Capture | None]:
+    """The --from-har file, read whole: a recording of a run (written by --record), checked against this run's
+    profile and mode, or traffic captured elsewhere, to be judged passively (its keys masked from here on)."""
     where = "--from-har / CONFORMANCE_FROM_HAR"
     try:
-        recording = load_recording(path)
+        meta, entries = har.parse(read_har(path))
+        recording = Recording.of(meta, entries, path)
+        if recording is None:
+            return None, load_capture(entries, path, profile, auth_header, base_url)
     except OSError as exc:
         raise pytest.UsageError(f"{where}: cannot read {path!r}: {exc.strerror or exc}") from None
     except (HarError, UnicodeDecodeError) as exc:
-        raise pytest.UsageError(f"{where}: {path!r}: {exc}") from None
+        raise pytest.UsageError(f"{where}: {path!r}: {REDACTOR.scrub(str(exc))}") from None
     recorded = recording.meta.get("profile")
     if recorded != profile.name:
         raise pytest.UsageError(f"{where}: {path!r} records a run of profile {recorded}; "
@@ -149,4 +161,4 @@ def _recording(path: str, profile: Profile, discovery: bool) -> Recording:
     if recording.meta.get("mode") != mode:
         raise pytest.UsageError(f"{where}: {path!r} records a run in {recording.meta.get('mode')} mode, this run is "
                                 f"in {mode} mode: give the recorded run's --no-dataset / --dataset again")
-    return recording
+    return recording, None

@@ -32,9 +32,12 @@ class Target:
     foreign_chat_id: Any = None
     dataset: Dataset | None = field(default=None, repr=False)
     replayed_from: str | None = None  # --from-har: the recording every answer comes from
+    captured: str | None = None  # --from-har of traffic captured elsewhere: what is judged (Capture.describe)
 
     @property
     def mode(self) -> str:
+        if self.captured is not None:
+            return "passive"
         return "dataset" if self.dataset is not None else "discovery"
 
     def missing(self, *needs: str) -> str | None:
@@ -44,6 +47,8 @@ class Target:
 
     def describe(self) -> str:
         where = "the embedded reference server" if self.embedded else "--base-url"
+        if self.captured is not None:
+            return f"captured traffic {self.captured}; profile {self.profile.name}, passive mode"
         if self.replayed_from is not None:
             return (f"replayed from {self.replayed_from} (recorded against {self.base_url}, {where}), "
                     f"profile {self.profile.name}, {self.mode} mode")

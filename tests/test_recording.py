@@ -207,11 +207,11 @@ def test_usage_errors_are_one_line_and_exit_4(tmp_path):
         (("--record", str(tmp_path)), "cannot write a HAR file"),
         (("--from-har", str(tmp_path / "absent.har")), "--from-har / CONFORMANCE_FROM_HAR: cannot read"),
         (("--from-har", str(bad)), "entry 0: not an object"),
-        (("--from-har", str(raw)), "not written by --record"),
+        (("--from-har", str(raw)), "no exchange of GET /api/v1/chats/{chat_id}/messages to judge"),
         (("--from-har", str(org)), "records a run of profile org-token; replay it with --profile org-token"),
         (("--from-har", str(discovery)), "records a run in discovery mode"),
         (("--from-har", str(bad), "--record", "x.har"), "exclude each other"),
-        (("--from-har", str(bad), "--base-url", "http://127.0.0.1:9"), "exclude each other"),
+        (("--from-har", str(org), "--profile", "org-token", "--base-url", "http://127.0.0.1:9"), "exclude each other"),
     ]
     for args, says in cases:
         run = run_suite(*args, timeout=60)

@@ -9,7 +9,9 @@ Level and statement come from the catalogue; `check_catalogue()` holds the two a
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+import contextlib
+import contextvars
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, NoReturn, Protocol
 
@@ -83,15 +85,40 @@ class Bound:
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         try:
-            return self.rule.function(*args, **kwargs)
+            out = self.rule.function(*args, **kwargs)
         except Broken as broken:
+            _tell(self.id, False)
             raise Violation(self.id, broken.detail, _exchange_in([*args, *kwargs.values()])) from None
+        _tell(self.id, True)
+        return out
 
     def expect(self, status: int, allowed: Iterable[int], what: str) -> None:
         """The answer this rule reads must have one of these statuses; another breaks the rule."""
         allowed = tuple(allowed)
+        _tell(self.id, status in allowed)
         if status not in allowed:
             raise Violation(self.id, status_problem(status, allowed, what))
+
+
+# Who is told of every rule that runs: (requirement id, whether it held). A driver that must know which rules
+# actually ran (passive judging of captured traffic: a requirement passes only where its rule ran) watches them.
+_WATCHERS: contextvars.ContextVar[tuple[Callable[[str, bool], None], ...]] = contextvars.ContextVar(
+    "rule_watchers", default=())
+
+
+@contextlib.contextmanager
+def watched(callback: Callable[[str, bool], None]) -> Iterator[None]:
+    """Within the block, callback(requirement id, held) is called for every rule that runs in this context."""
+    token = _WATCHERS.set((*_WATCHERS.get(), callback))
+    try:
+        yield
+    finally:
+        _WATCHERS.reset(token)
+
+
+def _tell(req_id: str, held: bool) -> None:
+    for callback in _WATCHERS.get():
+        callback(req_id, held)
 
 
 def _exchange_in(args: Iterable[Any]) -> Any:

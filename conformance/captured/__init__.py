@@ -1,0 +1,1 @@
+"""The check of passive mode: captured traffic (--from-har of a HAR file not written by --record) judged."""

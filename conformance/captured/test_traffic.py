@@ -1,0 +1,39 @@
+"""Passive mode: one test per requirement of the profile, its verdict on the captured traffic (conformance/passive.py).
+
+Failed: a rule of it broke on some exchange (the first few shown, each naming its HAR entry). Passed: a rule of it
+ran on some exchange and held on every one. Otherwise it is not exercised by this traffic: skipped, and counted
+apart, never passed and never failed.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import pytest
+
+from conformance.results import NOT_EXERCISED, NOTE
+
+if sys.version_info < (3, 11):
+    from exceptiongroup import BaseExceptionGroup
+
+SHOWN = 10  # violations shown per requirement; the rest are counted
+
+
+def test_requirement_on_captured_traffic(captured_requirement, captured_verdicts, request):
+    verdict = captured_verdicts.get(captured_requirement)
+    if verdict is not None and verdict.broken:
+        broken = verdict.broken
+        if len(broken) == 1:
+            raise broken[0]
+        raise BaseExceptionGroup(f"{len(broken)} exchanges or walks broke it (the first {min(SHOWN, len(broken))} "
+                                 "shown)", broken[:SHOWN])
+    if verdict is not None and verdict.held_on:
+        entries = list(verdict.held_on)
+        shown = ", ".join(entries[:5]) + (f" and {len(entries) - 5} more" if len(entries) > 5 else "")
+        request.node.user_properties.append((NOTE, f"{captured_requirement}\theld on {len(entries)} HAR "
+                                                   f"entr{'y' if len(entries) == 1 else 'ies'} ({shown})"))
+        return
+    if verdict is not None and verdict.inconclusive:
+        raise verdict.inconclusive[0]
+    request.node.user_properties.append((NOT_EXERCISED, captured_requirement))
+    pytest.skip("not exercised by this traffic")

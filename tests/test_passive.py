@@ -1,0 +1,326 @@
+"""--from-har of traffic captured elsewhere: the docs' own client, run against the reference server and mutants,
+captured as HAR by the test and judged passively by the registry's rules.
+
+Most cases are judged in this process (conformance/passive.py is pure over parsed entries); a few run the suite
+in a subprocess for the wiring: exit status, report.json, report.md, junit XML, the summary line, the masking.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from conformance import har, passive
+from conformance.masking import encodings
+from conformance.profiles import profile as profile_named
+from harness import load_switches, run_suite, serve, shipped_dataset
+
+MAX_PAGES = 30  # the docs' loop trusts has_more; a server whose has_more never ends would keep it going
+
+
+# ------------------------------------------------------------------ the docs' client (seeds 003 and 002)
+
+def docs_client(url: str, profile: str) -> list[httpx.Response]:
+    """What the docs' own client code sends, with each tenant's key, and every answer it got.
+
+    tenant-key (seed 003): the pagination example (`limit = 100`, `order: 'asc'`, `offset += data.messages.length`
+    while `has_more`) and the Python example's single page (`offset 0, limit 20, order asc`) of each of the tenant's
+    chats; the foreign tenant the same of its chat; and the single-page read of the foreign tenant's chat id with
+    the primary key (a client given the wrong id). org-token (seed 002): its one GET per chat, the same way.
+    """
+    data = shipped_dataset(profile)
+    header = profile_named(profile).auth_header
+    keys = {"primary": data.tenants["primary"], "foreign": data.tenants["foreign"]}
+    reads = [("primary", role) for role in data.roles if role != "foreign"] + [("foreign", "foreign"),
+                                                                                ("primary", "foreign")]
+    seen: list[httpx.Response] = []
+    with httpx.Client(base_url=url, event_hooks={"response": [lambda r: (r.read(), seen.append(r))]}) as client:
+        for tenant, role in reads:
+            path = f"/api/v1/chats/{data.roles[role]}/messages"
+            headers = {header: keys[tenant]}
+            if profile == "org-token":
+                client.get(path, headers=headers)
+                continue
+            if (tenant == "foreign") == (role == "foreign"):  # its own chat: the whole of it
+                load_all_messages(client, path, headers)
+            client.get(path, params={"offset": 0, "limit": 20, "order": "asc"}, headers=headers)
+    return seen
+
+
+def load_all_messages(client: httpx.Client, path: str, headers: dict[str, str]) -> None:
+    """Seed 003's loadAllMessages: pages of 100 until has_more is false (it throws, and stops, on a body without
+    the fields it reads)."""
+    offset, has_more = 0, True
+    for _ in range(MAX_PAGES):
+        if not has_more:
+            return
+        try:
+            body = client.get(path, params={"offset": offset, "limit": 100, "order": "asc"}, headers=headers).json()
+            has_more, offset = body["has_more"], offset + len(body["messages"])
+        except (ValueError, KeyError, TypeError):
+            return
+
+
+def har_of(responses: list[httpx.Response]) -> dict[str, Any]:
+    """The exchanges as a raw capture (as a proxy writes it): the keys in clear, no `_conformance`, `_id`, `_auth`."""
+    entries = []
+    for index, response in enumerate(responses):
+        item = har.entry(entry_id="", started_at=1_700_000_000 + index, seconds=0.01, url=str(response.request.url),
+                         request_headers=list(response.request.headers.items()), auth=None,
+                         status=response.status_code, response_headers=list(response.headers.items()),
+                         body=response.content)
+        del item["_id"], item["_auth"]
+        entries.append(item)
+    return {"log": {"version": "1.2", "creator": {"name": "a proxy", "version": "1"}, "entries": entries}}
+
+
+@functools.cache
+def captured(profile: str, mutant: str | None) -> str:
+    """The docs' client's traffic against the reference server (or a mutant), as HAR text; the server is stopped."""
+    with serve(profile, mutant=mutant) as url:
+        responses = docs_client(url, profile)
+    return json.dumps(har_of(responses))
+
+
+def judged(profile: str, text: str) -> dict[str, passive.Verdict]:
+    _, entries = har.parse(text)
+    profile_value = profile_named(profile)
+    return passive.judge(passive.load_capture(entries, "capture.har", profile_value, profile_value.auth_header))
+
+
+def outcome(verdicts: dict[str, passive.Verdict]) -> tuple[set[str], set[str]]:
+    """(the ids failed, the ids passed: ran and held)."""
+    failed = {i for i, v in verdicts.items() if v.broken}
+    return failed, {i for i, v in verdicts.items() if v.held_on and not v.broken}
+
+
+# ------------------------------------------------------------------ in process: the reference and mutants
+
+@pytest.mark.parametrize("profile", ["tenant-key", "org-token"])
+def test_the_reference_passes_what_the_docs_client_exercises(profile):
+    failed, passed = outcome(judged(profile, captured(profile, None)))
+    assert not failed
+    one_answer = {"tenant-key": {"HTTP-NO-5XX", "HTTP-STATUS-DOCUMENTED", "ENV-SHAPE", "MSG-SHAPE", "PAGE-HAS-MORE",
+                                 "PAGE-LENGTH", "ORDER-ASC", "PAGE-PARTITION", "PAGE-TOTAL", "CHAT-EMPTY"},
+                  "org-token": {"ORG-NO-5XX", "ORG-STATUS-DOCUMENTED", "ORG-BODY-ARRAY", "ORG-MSG-SHAPE",
+                                "ORG-MSG-CHAT-ID", "ORG-CREATED-AT-RFC3339"}}[profile]
+    assert one_answer <= passed, one_answer - passed
+    # What the docs' client never sends (a limit above 100, no key, a repeated parameter) is not exercised.
+    assert not passed & {"PARAM-LIMIT-ABOVE-MAX-400", "AUTH-MISSING-401", "PARAM-DEFAULTS", "ORG-AUTH-MISSING-401",
+                         "AUTH-FOREIGN-404", "ORG-AUTH-FOREIGN-403"}
+
+
+# Mutants whose defect the docs' client's traffic shows: caught under one of the ids they violate.
+CAUGHT = {
+    "tenant-key": ["has-more-full-page", "has-more-ignores-offset", "total-page-length", "count-missing-chat-filter",
+                   "offset-echo-next", "limit-echo-page-length", "fetch-one-extra", "insertion-order",
+                   "sender-role-ai", "metadata-null", "created-at-naive", "content-type-missing", "foreign-chat-403"],
+    "org-token": ["org-envelope", "org-token-count-string", "org-chat-id-row-id", "org-foreign-chat-404",
+                  "org-response-time-string"],
+}
+# Mutants whose defect that traffic cannot show: every id they violate is reported not exercised, none failed.
+NOT_SHOWN = {
+    "tenant-key": ["limit-not-capped", "missing-key-200", "default-limit-20", "order-invalid-default",
+                   "foreign-chat-200", "key-case-insensitive"],
+    "org-token": ["org-missing-token-403", "org-first-20", "org-non-integer-id-404", "foreign-chat-200"],
+}
+
+
+def violated(profile: str, mutant: str) -> set[str]:
+    found = [m for m in load_switches("mutants") if m["name"] == mutant and m["profile"] == profile]
+    assert found, f"no mutant {mutant} in {profile}"
+    return set(found[0]["violates"])
+
+
+@pytest.mark.parametrize("profile, mutant", [(p, m) for p, names in CAUGHT.items() for m in names])
+def test_a_mutant_the_docs_client_shows_is_caught_under_its_id(profile, mutant):
+    failed, _ = outcome(judged(profile, captured(profile, mutant)))
+    assert failed & violated(profile, mutant), (failed, violated(profile, mutant))
+
+
+@pytest.mark.parametrize("profile, mutant", [(p, m) for p, names in NOT_SHOWN.items() for m in names])
+def test_a_mutant_the_docs_client_cannot_show_is_not_exercised_never_passed(profile, mutant):
+    verdicts = judged(profile, captured(profile, mutant))
+    failed, _ = outcome(verdicts)
+    assert not failed
+    exercised = {i for i, v in verdicts.items() if v.exercised}
+    assert not violated(profile, mutant) & exercised, violated(profile, mutant) & exercised
+
+
+def relabelled(text: str, profile: str) -> str:
+    """The raw capture with its keys replaced by --record's labels, as a tool that knows the tenants writes it."""
+    data = json.loads(text)
+    tenants = shipped_dataset(profile).tenants
+    names = {tenants["primary"]: "<primary key>", tenants["foreign"]: "<foreign key>"}
+    header = profile_named(profile).auth_header.lower()
+    for item in data["log"]["entries"]:
+        for h in item["request"]["headers"]:
+            if h["name"].lower() == header:
+                item["_auth"] = h["value"] = names[h["value"]]
+    return json.dumps(data)
+
+
+@pytest.mark.parametrize("profile, mutant", [("tenant-key", "foreign-chat-200"), ("org-token", "foreign-chat-200")])
+def test_tenants_told_apart_by_labels_catch_a_leak_raw_keys_cannot(profile, mutant):
+    foreign = {"tenant-key": "AUTH-FOREIGN-404", "org-token": "ORG-AUTH-FOREIGN-403"}[profile]
+    assert foreign in outcome(judged(profile, relabelled(captured(profile, mutant), profile)))[0]
+    assert foreign in outcome(judged(profile, relabelled(captured(profile, None), profile)))[1]
+
+
+def test_a_walk_is_assembled_from_consecutive_offsets_and_judged_across_its_pages():
+    text = captured("tenant-key", "unstable-ties")
+    verdicts = judged("tenant-key", text)
+    walk_entries = list(verdicts["PAGE-PARTITION"].held_on) + [e for v in verdicts["PAGE-PARTITION"].broken
+                                                         for e in [v.exchange.har_id]]
+    assert len(walk_entries) >= 3  # the populated chat's three pages of 100, 100 and 40
+
+
+def test_a_walk_under_which_the_total_grew_is_inconclusive_not_failed():
+    data = json.loads(captured("tenant-key", None))
+    populated = shipped_dataset("tenant-key").roles["populated"]
+    for item in data["log"]["entries"]:
+        if populated in item["request"]["url"] and "limit=100" in item["request"]["url"]:
+            body = json.loads(item["response"]["content"]["text"])
+            if body["offset"] == 0:  # the first page: two messages arrived after it was read
+                body["total"] -= 2
+                item["response"]["content"]["text"] = json.dumps(body)
+    verdicts = judged("tenant-key", json.dumps(data))
+    assert verdicts["PAGE-PARTITION"].inconclusive and not verdicts["PAGE-PARTITION"].broken
+
+
+def test_entries_off_the_endpoint_or_without_an_answer_are_set_aside():
+    data = json.loads(captured("tenant-key", None))
+    entries = data["log"]["entries"]
+    first = entries[0]
+    other_path = json.loads(json.dumps(first))
+    other_path["request"]["url"] = first["request"]["url"].replace("/messages", "/members")
+    post = json.loads(json.dumps(first))
+    post["request"]["method"] = "POST"
+    unanswered = json.loads(json.dumps(first))
+    unanswered["response"]["status"] = 0
+    throttled = json.loads(json.dumps(first))
+    throttled["response"]["status"] = 429
+    data["log"]["entries"] = [other_path, post, unanswered, throttled, *entries]
+    profile = profile_named("tenant-key")
+    capture = passive.load_capture(data["log"]["entries"], "x", profile, profile.auth_header)
+    assert len(capture.exchanges) == len(entries) and sum(capture.set_aside.values()) == 3
+    with pytest.raises(passive.CaptureError, match="no exchange of GET"):
+        passive.load_capture([other_path, post, unanswered], "x", profile, profile.auth_header)
+    with pytest.raises(passive.CaptureError, match="under http://gateway.example/v2"):  # --base-url: only under it
+        passive.load_capture(entries, "x", profile, profile.auth_header, "http://gateway.example/v2")
+
+
+# ------------------------------------------------------------------ the suite in a subprocess
+
+def write(tmp_path: Path, name: str, text: str) -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("profile, mutant", [("tenant-key", None), ("tenant-key", "has-more-full-page"),
+                                             ("org-token", "org-token-count-string")])
+def test_the_suite_judges_a_capture_and_no_key_reaches_any_output(profile, mutant, tmp_path):
+    path = write(tmp_path, "capture.har", captured(profile, mutant))
+    run = run_suite("--profile", profile, "--from-har", str(path), "-n", "2" if mutant is None else "0")
+    assert run.returncode == (0 if mutant is None else 1), run.output[-3000:]
+    statuses = run.statuses()
+    assert run.report["mode"] == "passive" and run.report["har"]["captured"] == str(path)
+    not_exercised = [i for i, s in statuses.items() if s == "not-exercised"]
+    assert not_exercised and sorted(run.report["not_exercised"]) == sorted(not_exercised)
+    assert set(statuses.values()) <= {"pass", "fail", "not-exercised", "inconclusive"}
+    assert f"{len(not_exercised)} not exercised by this traffic" in run.report["summary"] in run.output
+    assert run.report["passed_gate"] == (mutant is None)
+    if mutant is not None:
+        assert run.failed() & violated(profile, mutant)
+        entries = [r["har_entries"] for r in run.report["requirements"] if r["status"] == "fail"]
+        assert all(e and all(x.startswith("#") for x in e) for e in entries), entries
+    junit = run.files["junit.xml"].decode()
+    assert "not exercised by this traffic" in junit and "not exercised by this traffic" in run.files[
+        "report/report.md"].decode()
+    everything = run.output.encode() + b"".join(data for name, data in run.files.items())
+    for key in shipped_dataset(profile).tenants.values():
+        for form in encodings(key):
+            assert form.encode() not in everything, "a form of a captured key is in the output"
+
+
+@pytest.mark.slow
+def test_unusable_files_are_one_line_and_exit_4(tmp_path):
+    entry = har.entry(entry_id="", started_at=0, seconds=0, url="http://127.0.0.1:9/api/v1/other", request_headers=[],
+                      auth=None, status=200, response_headers=[], body=b"")
+    cases = [
+        (write(tmp_path, "bad.har", '{"log": {"version": "1.2", "entries": [1]}}'), "entry 0: not an object"),
+        (write(tmp_path, "truncated.har", '{"log": {"version": "1.2", "entries": ['), "not JSON"),
+        (write(tmp_path, "v2.har", '{"log": {"version": "2.0", "entries": []}}'), "HAR version '2.0'"),
+        (write(tmp_path, "empty.har", '{"log": {"version": "1.2", "entries": []}}'), "no exchange of GET"),
+        (write(tmp_path, "other.har", json.dumps({"log": {"version": "1.2", "entries": [entry]}})),
+         "no exchange of GET /api/v1/chats/{chat_id}/messages to judge among its 1 entries"),
+    ]
+    for path, says in cases:
+        run = run_suite("--from-har", str(path), timeout=60)
+        assert run.returncode == 4, (path.name, run.output[-1500:])
+        assert says in run.output and "Traceback" not in run.output, (path.name, run.output[-1500:])
+
+
+def stripped(text: str, profile: str) -> str:
+    """The capture as a sanitized browser export writes it: no request carries the auth header."""
+    data = json.loads(text)
+    header = profile_named(profile).auth_header.lower()
+    for item in data["log"]["entries"]:
+        item["request"]["headers"] = [h for h in item["request"]["headers"] if h["name"].lower() != header]
+    return json.dumps(data)
+
+
+@pytest.mark.parametrize("profile", ["tenant-key", "org-token"])
+def test_a_capture_without_any_auth_header_judges_no_key_rule(profile):
+    verdicts = judged(profile, stripped(captured(profile, "missing-key-200"), profile))
+    failed, _ = outcome(verdicts)
+    assert not failed
+    assert not {i for i, v in verdicts.items() if v.exercised} & violated(profile, "missing-key-200")
+
+
+@functools.cache
+def odd_requests(profile: str, mutant: str | None) -> str:
+    """The docs' client's traffic and what else production sees: a request without its key, a limit above 100 and
+    a malformed chat id asked with a key that reads its own chat."""
+    data = shipped_dataset(profile)
+    header = profile_named(profile).auth_header
+    key, chat = data.tenants["primary"], data.roles["populated"]
+    with serve(profile, mutant=mutant) as url:
+        responses = docs_client(url, profile)
+        with httpx.Client(base_url=url) as client:
+            responses.append(client.get(f"/api/v1/chats/{chat}/messages"))
+            responses.append(client.get(f"/api/v1/chats/{chat}/messages", params={"limit": 101} if profile ==
+                                        "tenant-key" else None, headers={header: key}))
+            responses.append(client.get("/api/v1/chats/not-an-id/messages", headers={header: key}))
+    return json.dumps(har_of(responses))
+
+
+@pytest.mark.parametrize("profile, mutant", [("tenant-key", "missing-key-200"), ("tenant-key", "limit-not-capped"),
+                                             ("tenant-key", "malformed-id-500"), ("org-token", "missing-key-200"),
+                                             ("org-token", "org-non-integer-id-404")])
+def test_requests_without_a_key_or_with_bad_values_are_held_to_their_rules(profile, mutant):
+    failed, passed = outcome(judged(profile, odd_requests(profile, None)))
+    assert not failed
+    assert violated(profile, mutant) & passed
+    assert outcome(judged(profile, odd_requests(profile, mutant)))[0] & violated(profile, mutant)
+
+
+def test_not_exercised_is_neither_passed_nor_failed_and_passes_no_gate():
+    from conformance.results import CHECKS, NOT_EXERCISED, Results
+
+    results = Results("tenant-key", {})
+    ids = list(results.by_id)
+    for req_id in ids:
+        results.record(f"t[{req_id}]", "skipped", {CHECKS: req_id, NOT_EXERCISED: req_id}, "not exercised by this traffic")
+    assert {r.status for r in results.by_id.values()} == {"not-exercised"}
+    assert not results.passed_gate("must") and results.counts() == {}
+    assert results.summary_line() == f"{len(ids)} not exercised by this traffic"
+    results.record(f"t[{ids[0]}]", "passed", {CHECKS: ids[0]}, "")
+    assert results.passed_gate("must") and results.by_id[ids[0]].status == "pass"
