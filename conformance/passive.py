@@ -23,7 +23,7 @@ import os
 import re
 import uuid
 from collections import Counter, defaultdict
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
@@ -32,9 +32,10 @@ from conformance import har
 from conformance.client import Exchange
 from conformance.masking import REDACTOR
 from conformance.profiles import Profile
-from conformance.rules import access, bodies, chats, http, pagination, params
+from conformance import spec
+from conformance.rules import access, bodies, chats, http, ordering, pagination, params
 from conformance.rules.params import DEFAULTS
-from conformance.rules.registry import watched
+from conformance.rules.registry import Rule, watched
 from conformance.tenant_key import pages
 from conformance.violations import Inconclusive, Violation, evidence
 
@@ -195,10 +196,16 @@ class Verdict:
     held_on: dict[str, None] = field(default_factory=dict)  # entries on which a rule of it ran and held, in order
     broken: list[Violation] = field(default_factory=list)
     inconclusive: list[Inconclusive] = field(default_factory=list)
+    lacking: tuple[str, ...] = ()  # situations where it can break that the traffic does not hold (SITUATIONS)
 
     @property
     def exercised(self) -> bool:
-        return bool(self.held_on or self.broken)
+        return bool(self.broken or self.held_on and not self.lacking)
+
+    @property
+    def passed(self) -> bool:
+        """Its rules ran and held, on traffic holding every situation where they can break."""
+        return bool(self.held_on) and not self.broken and not self.lacking
 
 
 class Ledger:
@@ -207,6 +214,7 @@ class Ledger:
     def __init__(self) -> None:
         self.by_id: dict[str, Verdict] = defaultdict(Verdict)
         self._seen: set[tuple[str, str, str]] = set()
+        self.situations: set[str] = set()  # what the traffic holds (SITUATIONS' keys)
 
     @contextlib.contextmanager
     def judging(self, exchange: Exchange, entries: Sequence[str] = (), conclusive: bool = True) -> Iterator[None]:
@@ -262,7 +270,61 @@ def judge(capture: Capture) -> dict[str, Verdict]:
             read.append((captured, query, body))
     if profile.messages_key:
         judge_walks(ledger, [(c, q, b) for c, q, b in read if q.valid])
-    return dict(ledger.by_id)
+        judge_refused_reads(ledger, capture, read, own)
+    ledger.situations |= {f"status {c.exchange.status}" for c in capture.exchanges}
+    if "walk without ties" in ledger.situations and "walk uncut at its ties" not in ledger.situations:
+        ledger.situations.add("walk cut inside a tie")  # no walk met a tie it could have split
+    verdicts = dict(ledger.by_id)
+    for rule, needed in SITUATIONS.items():
+        req_id = rule.id_in(profile)
+        verdict = verdicts.get(req_id) if req_id else None
+        wanted = [s for s in needed(profile)
+                  if (s[4:] in ledger.situations if s.startswith("not ") else s not in ledger.situations)]
+        if verdict is not None and wanted:
+            verdict.lacking = tuple(SITUATION_NAMES.get(s, s) for s in wanted)
+    return verdicts
+
+
+# What the traffic must hold before a rule that held on it passes: the situations where it can break (those the live
+# suite probes). Without them a rule that held proves nothing of the case a server gets wrong (a has_more off by one
+# shows only with one message left; a panic only on the input that causes it): not exercised, with what is lacking.
+def _every_answer(profile: Profile) -> list[str]:
+    return [f"status {s}" for s in sorted(spec.documented_statuses(profile.name)) if s < 500]
+
+
+def _every_error(profile: Profile) -> list[str]:
+    return [s for s in _every_answer(profile) if s != "status 200"]
+
+
+SITUATIONS: dict[Rule, Callable[[Profile], list[str]]] = {
+    **dict.fromkeys((http.no_server_error, http.status_documented, http.json_content_type, http.no_internals,
+                     http.no_internals_in_5xx), _every_answer),
+    **dict.fromkeys((http.error_is_json_object, http.error_is_object_of_strings), _every_error),
+    pagination.has_more: lambda _: ["left 0", "left 1", "left more"],
+    pagination.length: lambda _: ["page full", "page short", "order asc", "order desc"],
+    pagination.past_the_end: lambda _: ["past the end"],
+    pagination.partition: lambda _: ["walk cut inside a tie"],  # or only walks without ties: see judge
+    pagination.chat_scoped: lambda _: ["two chats walked"],
+    pagination.total: lambda _: ["walk whole", "not walk off its total", "not chats share messages"],
+    ordering.ascending: lambda _: ["order asc", "order default"],
+    ordering.descending: lambda _: ["order desc"],
+}
+SITUATION_NAMES = {
+    "left 0": "page that ends at the chat's end", "left 1": "page with exactly one message after it",
+    "left more": "page with more than one message after it", "page full": "page as long as its limit",
+    "page short": "page shorter than its limit, not empty", "order asc": "page of two or more messages asked with order=asc",
+    "order desc": "page of two or more messages asked with order=desc",
+    "order default": "page of two or more messages asked without order",
+    "past the end": "page asked at or past the end of a chat that has messages",
+    "walk cut inside a tie": "whole walk with a page boundary inside a group of messages of equal created_at, "
+                             "between pages at offsets of different parity (or of a chat without such groups)",
+    "two chats walked": "two chats walked whole",
+    "walk whole": "walk of a whole chat",
+    "not chats share messages": "walks of chats that share no message (two did: the totals counted messages of "
+                                "other chats)",
+    "not walk off its total": "walk of a whole chat that read as many messages as its total said (one did not: the "
+                              "total or the pages are wrong, and the traffic cannot tell which)",
+}
 
 
 @dataclass(frozen=True)
@@ -423,6 +485,7 @@ def judge_body(ledger: Ledger, captured: Captured, profile: Profile, query: Quer
     with ledger.judging(exchange):
         page.instants()
     if query.valid:
+        ledger.situations |= page_situations(page, query, dict(captured.query))
         with ledger.judging(exchange):
             pages.check_page(page, query.offset, query.limit, query.order)
         if query.offset >= page.total and isinstance(page.total, int):
@@ -435,6 +498,45 @@ def judge_body(ledger: Ledger, captured: Captured, profile: Profile, query: Quer
     return page
 
 
+def judge_refused_reads(ledger: Ledger, capture: Capture, read: Sequence[tuple[Captured, Query, Any]],
+                        own: set[tuple[Any, str]]) -> None:
+    """A key that read a chat (200) asking it again with valid parameters is answered 200: past the end of the
+    chat (an offset at or past a total it was told) an empty page, else a page (tenant-key)."""
+    told: dict[str, int] = {}
+    for captured, _, page in read:
+        if isinstance(page.total, int) and not isinstance(page.total, bool):
+            told[captured.chat] = max(told.get(captured.chat, 0), page.total)
+    for captured in capture.exchanges:
+        status = captured.exchange.status
+        query = Query.of(captured.query, capture.profile)
+        if status == 200 or (captured.who, captured.chat) not in own or not query.valid:
+            continue
+        past = captured.chat in told and query.offset >= told[captured.chat] > 0
+        with ledger.judging(captured.exchange):
+            if past:
+                pagination.past_the_end.expect(status, [200], f"offset {query.offset}, at or past the end of a chat "
+                                               f"of {told[captured.chat]} messages, asked by a key that read it")
+            else:
+                params.valid_accepted.expect(status, [200], "valid parameters for a chat the same key read")
+        if past:
+            ledger.situations.add("past the end")
+
+
+def page_situations(page: pages.Page, query: Query, asked: Mapping[str, str]) -> set[str]:
+    """The situations (SITUATIONS) one valid page holds."""
+    if not isinstance(page.total, int) or isinstance(page.total, bool):
+        return set()
+    left = page.total - query.offset - len(page.messages)
+    found = {f"left {left if left in (0, 1) else 'more'}"} if page.messages and left >= 0 else set()
+    if len(page.messages) >= 2:
+        found.add(f"order {query.order if 'order' in asked else 'default'}")
+    if page.messages:
+        found.add("page full" if len(page.messages) == query.limit else "page short")
+    if query.offset >= page.total > 0:
+        found.add("past the end")
+    return found
+
+
 def judge_walks(ledger: Ledger, read: Sequence[tuple[Captured, Query, pages.Page]]) -> None:
     """Pages of one chat, one key, one order and one limit whose offsets follow on (each where the one before
     ended, as the docs' loop `offset += len(messages)` reads) from offset 0 to the end of the chat (an empty page,
@@ -443,6 +545,7 @@ def judge_walks(ledger: Ledger, read: Sequence[tuple[Captured, Query, pages.Page
     groups: dict[tuple[Any, ...], list[tuple[Captured, Query, pages.Page]]] = defaultdict(list)
     for captured, query, page in read:
         groups[(captured.who, captured.chat, query.order, query.limit)].append((captured, query, page))
+    walked: dict[Any, list[str]] = {}  # chat → the ids of its first whole walk (whatever the key)
     for (_, chat, order, limit), members in groups.items():
         used: set[int] = set()  # positions in `members` (the capture's order) already in a walk
         for start, (_, query, _) in enumerate(members):
@@ -462,11 +565,28 @@ def judge_walks(ledger: Ledger, read: Sequence[tuple[Captured, Query, pages.Page
             _, query, page = members[chain[-1]]
             if page.messages and query.offset + len(page.messages) < page.total:
                 continue  # it does not reach the end of the chat
-            judge_walk(ledger, chat, order, limit, [members[i] for i in chain])
+            walk = judge_walk(ledger, chat, order, limit, [members[i] for i in chain])
+            walked.setdefault(chat, walk.ids)
+    judge_chat_scope(ledger, walked, read)
+
+
+def judge_chat_scope(ledger: Ledger, by_chat: Mapping[Any, list[str]],
+                     read: Sequence[tuple[Captured, Query, pages.Page]]) -> None:
+    """Whole walks of two chats: no message is in both (each page holds only its chat's messages)."""
+    if len(by_chat) < 2:
+        return
+    ledger.situations.add("two chats walked")
+    for chat, ids in by_chat.items():
+        elsewhere = {i for other, its in by_chat.items() if other != chat for i in its}
+        if elsewhere & set(ids):
+            ledger.situations.add("chats share messages")
+        first = next(c.exchange for c, _, _ in read if c.chat == chat)
+        with ledger.judging(first):
+            pagination.chat_scoped(ids, set(ids) - elsewhere)
 
 
 def judge_walk(ledger: Ledger, chat: Any, order: str, limit: int,
-               chain: Sequence[tuple[Captured, Query, pages.Page]]) -> None:
+               chain: Sequence[tuple[Captured, Query, pages.Page]]) -> pages.Walk:
     totals = [page.total for _, _, page in chain]
     grew = totals == sorted(totals) and len(set(totals)) > 1  # a chat that received messages while it was read
     moved = f"the total grew from {totals[0]} to {totals[-1]} while the walk was read" if grew else None
@@ -484,3 +604,23 @@ def judge_walk(ledger: Ledger, chat: Any, order: str, limit: int,
     with ledger.judging(last, entries):
         walk.judge(pagination.partition)
         pages.check_partition(walk)
+    if walk.moved is None:
+        ledger.situations |= {ties_of(walk), "walk whole"}
+        if len(set(walk.ids)) != walk.total:
+            ledger.situations.add("walk off its total")
+    return walk
+
+
+def ties_of(walk: pages.Walk) -> str:
+    """"walk without ties"; "walk cut inside a tie": a page boundary inside a group of messages of equal created_at,
+    between pages that start at offsets of different parity (where the live suite's tie-cut walk cuts:
+    pages.edge_cuts); else "walk uncut at its ties"."""
+    try:
+        groups = pages.tie_groups(walk.instants())
+    except Violation:
+        return "walk uncut at its ties"
+    if not groups:
+        return "walk without ties"
+    starts = [offset for offset, _ in walk.asked]
+    cuts = [b for a, b in zip(starts, starts[1:]) if (b - a) % 2]
+    return "walk cut inside a tie" if any(g0 < b < g1 for g0, g1 in groups for b in cuts) else "walk uncut at its ties"

@@ -96,7 +96,7 @@ def judged(profile: str, text: str) -> dict[str, passive.Verdict]:
 def outcome(verdicts: dict[str, passive.Verdict]) -> tuple[set[str], set[str]]:
     """(the ids failed, the ids passed: ran and held)."""
     failed = {i for i, v in verdicts.items() if v.broken}
-    return failed, {i for i, v in verdicts.items() if v.held_on and not v.broken}
+    return failed, {i for i, v in verdicts.items() if v.passed}
 
 
 # ------------------------------------------------------------------ in process: the reference and mutants
@@ -105,11 +105,20 @@ def outcome(verdicts: dict[str, passive.Verdict]) -> tuple[set[str], set[str]]:
 def test_the_reference_passes_what_the_docs_client_exercises(profile):
     failed, passed = outcome(judged(profile, captured(profile, None)))
     assert not failed
-    one_answer = {"tenant-key": {"HTTP-NO-5XX", "HTTP-STATUS-DOCUMENTED", "ENV-SHAPE", "MSG-SHAPE", "PAGE-HAS-MORE",
-                                 "PAGE-LENGTH", "ORDER-ASC", "PAGE-PARTITION", "PAGE-TOTAL", "CHAT-EMPTY"},
-                  "org-token": {"ORG-NO-5XX", "ORG-STATUS-DOCUMENTED", "ORG-BODY-ARRAY", "ORG-MSG-SHAPE",
-                                "ORG-MSG-CHAT-ID", "ORG-CREATED-AT-RFC3339"}}[profile]
+    one_answer = {"tenant-key": {"ENV-SHAPE", "MSG-SHAPE", "PAGE-OFFSET-ECHO", "PAGE-TOTAL", "CHAT-EMPTY",
+                                 "PAGE-CHAT-SCOPED"},
+                  "org-token": {"ORG-BODY-ARRAY", "ORG-MSG-SHAPE", "ORG-MSG-CHAT-ID", "ORG-CREATED-AT-RFC3339"}}[profile]
     assert one_answer <= passed, one_answer - passed
+    # Rules that ran and held, on traffic without the situations where they can break: not exercised, saying why.
+    verdicts = judged(profile, captured(profile, None))
+    held_only = {"tenant-key": {"HTTP-NO-5XX": "status 401", "PAGE-HAS-MORE": "exactly one message after it",
+                                "PAGE-LENGTH": "order=desc", "ORDER-ASC": "without order",
+                                "PAGE-OFFSET-PAST-END": "past the end", "PAGE-PARTITION": "equal created_at"},
+                 "org-token": {"ORG-NO-5XX": "status 400", "ORG-ERROR-BODY": "status 401"}}[profile]
+    for req_id, lacking in held_only.items():
+        verdict = verdicts[req_id]
+        assert verdict.held_on and not verdict.passed and not verdict.exercised, req_id
+        assert any(lacking in situation for situation in verdict.lacking), (req_id, verdict.lacking)
     # What the docs' client never sends (a limit above 100, no key, a repeated parameter) is not exercised.
     assert not passed & {"PARAM-LIMIT-ABOVE-MAX-400", "AUTH-MISSING-401", "PARAM-DEFAULTS", "ORG-AUTH-MISSING-401",
                          "AUTH-FOREIGN-404", "ORG-AUTH-FOREIGN-403"}
@@ -141,6 +150,55 @@ def violated(profile: str, mutant: str) -> set[str]:
 def test_a_mutant_the_docs_client_shows_is_caught_under_its_id(profile, mutant):
     failed, _ = outcome(judged(profile, captured(profile, mutant)))
     assert failed & violated(profile, mutant), (failed, violated(profile, mutant))
+
+
+@pytest.mark.parametrize("switch", [m for m in load_switches("mutants") if not m["suite_args"]],
+                         ids=lambda m: f"{m['profile']}-{m['name']}")
+def test_no_mutant_passes_a_requirement_it_violates_on_the_docs_client_traffic(switch):
+    """Whatever the traffic shows or not: an id a mutant violates is failed or not exercised, never passed (its rules
+    held on this traffic only where it lacks the situation the defect needs)."""
+    verdicts = judged(switch["profile"], captured(switch["profile"], switch["name"]))
+    passed = {i for i, v in verdicts.items() if v.passed}
+    assert not passed & set(switch["violates"]), passed & set(switch["violates"])
+
+
+def test_traffic_holding_the_situations_passes_the_reference_and_catches_what_it_shows():
+    """The docs' loop at limit 100 plus what a richer client sends (pages in both orders and without order, one that
+    leaves one message, one past the end, odd pages that cut a tie between offsets of different parity): the
+    situations of PAGE-HAS-MORE, PAGE-LENGTH, ORDER-ASC, ORDER-DESC, PAGE-OFFSET-PAST-END hold; the reference passes
+    them and a mutant of each is caught under its id."""
+    data = shipped_dataset("tenant-key")
+    chat, key = data.roles["populated"], data.tenants["primary"]
+    total = len(data.chat("populated").messages)
+    queries = [{"offset": total - 3, "limit": 2, "order": "asc"}, {"offset": 0, "limit": 5, "order": "desc"},
+               {"offset": 0, "limit": 5}, {"offset": total + 5, "limit": 10, "order": "asc"},
+               *({"offset": o, "limit": 7 if o % 2 else 6, "order": "asc"} for o in _odd_even_walk(total))]
+
+    def rich(mutant):
+        with serve("tenant-key", mutant=mutant) as url:
+            responses = docs_client(url, "tenant-key")
+            with httpx.Client(base_url=url, event_hooks={"response": [lambda r: (r.read(), responses.append(r))]}) as c:
+                for query in queries:
+                    c.get(f"/api/v1/chats/{chat}/messages", params=query, headers={"X-API-Key": key})
+        return judged("tenant-key", json.dumps(har_of(responses)))
+
+    reference = rich(None)
+    assert not {i for i, v in reference.items() if v.broken}
+    assert {"PAGE-HAS-MORE", "PAGE-LENGTH", "ORDER-ASC", "ORDER-DESC", "PAGE-OFFSET-PAST-END"} <= \
+        {i for i, v in reference.items() if v.passed}
+    for mutant, req_id in [("has-more-off-by-one", "PAGE-HAS-MORE"), ("default-order-desc", "ORDER-ASC"),
+                           ("offset-past-end-404", "PAGE-OFFSET-PAST-END")]:
+        assert rich(mutant)[req_id].broken, mutant
+
+
+def _odd_even_walk(total: int) -> list[int]:
+    """Offsets of a walk whose pages alternate 6 and 7 messages: consecutive pages start at offsets of different
+    parity, so its boundaries cut the chat's groups of equal created_at the way an unstable sort shows."""
+    offsets, offset = [], 0
+    while offset < total:
+        offsets.append(offset)
+        offset += 7 if offset % 2 else 6
+    return offsets
 
 
 @pytest.mark.parametrize("profile, mutant", [(p, m) for p, names in NOT_SHOWN.items() for m in names])

@@ -1,7 +1,8 @@
 """Passive mode: one test per requirement of the profile, its verdict on the captured traffic (conformance/passive.py).
 
 Failed: a rule of it broke on some exchange (the first few shown, each naming its HAR entry). Passed: a rule of it
-ran on some exchange and held on every one. Otherwise it is not exercised by this traffic: skipped, and counted
+ran on some exchange and held on every one, and the traffic holds every situation where it can break
+(passive.SITUATIONS). Otherwise it is not exercised by this traffic: skipped, and counted
 apart, never passed and never failed.
 """
 
@@ -27,7 +28,7 @@ def test_requirement_on_captured_traffic(captured_requirement, captured_verdicts
             raise broken[0]
         raise BaseExceptionGroup(f"{len(broken)} exchanges or walks broke it (the first {min(SHOWN, len(broken))} "
                                  "shown)", broken[:SHOWN])
-    if verdict is not None and verdict.held_on:
+    if verdict is not None and verdict.passed:
         entries = list(verdict.held_on)
         shown = ", ".join(entries[:5]) + (f" and {len(entries) - 5} more" if len(entries) > 5 else "")
         request.node.user_properties.append((NOTE, f"{captured_requirement}\theld on {len(entries)} HAR "
@@ -36,4 +37,7 @@ def test_requirement_on_captured_traffic(captured_requirement, captured_verdicts
     if verdict is not None and verdict.inconclusive:
         raise verdict.inconclusive[0]
     request.node.user_properties.append((NOT_EXERCISED, captured_requirement))
+    if verdict is not None and verdict.lacking:
+        pytest.skip(f"not exercised by this traffic: held on {len(verdict.held_on)} HAR entries, but it holds no "
+                    + "; no ".join(verdict.lacking))
     pytest.skip("not exercised by this traffic")
