@@ -44,6 +44,10 @@ class DurationExceeded(BudgetExhausted):
     """--max-duration was reached; the rest of the run is stopped."""
 
 
+class Interrupted(KeyboardInterrupt):
+    """SIGTERM stopped the run: raised by the next request when the signal could not stop it where it landed."""
+
+
 class ThrottleExhausted(BudgetExhausted):
     """The target kept throttling (429, 503 with Retry-After) past --max-throttle-wait; the rest of the run is stopped."""
 
@@ -109,8 +113,11 @@ class Limits:
         self.throttle = ThrottleBudget(max_throttle_wait)
         self._next_at = 0.0
         self._lock = threading.Lock()
+        self.interrupted: str | None = None  # why the run was stopped by a signal: no request starts after it
 
     def acquire(self) -> None:
+        if self.interrupted is not None:
+            raise Interrupted(self.interrupted)
         with self._lock:
             if self.ends_at is not None and time.monotonic() >= self.ends_at:
                 raise DurationExceeded(

@@ -220,9 +220,20 @@ class Run:
 
     # -------------------------------------------------------------- hooks on the controller (or the only process)
     def interrupt(self, signum: int, frame: Any) -> None:
-        """SIGTERM (a CI timeout or cancel) ends the run as Ctrl-C does: stopped, with its reports written."""
-        self.results.stop(f"stopped by {signal.Signals(signum).name}")
-        raise KeyboardInterrupt(f"stopped by {signal.Signals(signum).name}")
+        """SIGTERM (a CI timeout or cancel) ends the run as Ctrl-C does: stopped, with its reports written.
+
+        Once: a second signal while the run winds down is ignored. Raised where it lands, unless that is inside a
+        garbage collector callback (Hypothesis keeps one), where Python drops the exception; then, as whenever the
+        raise is lost, no request starts after it (Limits.interrupted) and the next one stops the run."""
+        reason = f"stopped by {signal.Signals(signum).name}"
+        if self.client is not None and self.client.limits.interrupted is not None:
+            return
+        self.results.stop(reason)
+        if self.client is not None:
+            self.client.limits.interrupted = reason
+        if frame is not None and frame.f_code.co_name == "gc_callback":
+            return
+        raise KeyboardInterrupt(reason)
 
     def throttling(self) -> str:
         """This process's waits for a throttling target so far, as the THROTTLING report property says them."""

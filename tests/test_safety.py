@@ -168,3 +168,15 @@ def test_concurrent_requests_keep_to_the_budget_and_the_rate():
         assert capped.limits.sent == 5
         client.close()
         capped.close()
+
+
+def test_no_request_starts_after_a_signal_stopped_the_run():
+    """SIGTERM can land where its KeyboardInterrupt is lost (a garbage collector callback): the next request stops."""
+    from conformance.client import Interrupted
+
+    limits = Limits(max_requests=10, rate_per_second=None)
+    limits.acquire()
+    limits.interrupted = "stopped by SIGTERM"
+    with pytest.raises(Interrupted, match="stopped by SIGTERM"):
+        limits.acquire()
+    assert limits.sent == 1 and issubclass(Interrupted, KeyboardInterrupt)
