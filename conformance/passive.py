@@ -304,7 +304,7 @@ SITUATIONS: dict[Rule, Callable[[Profile], list[str]]] = {
     pagination.length: lambda _: ["page full", "page short", "order asc", "order desc"],
     pagination.past_the_end: lambda _: ["past the end"],
     pagination.partition: lambda _: ["walk cut inside a tie"],  # or only walks without ties: see judge
-    pagination.chat_scoped: lambda _: ["two chats walked"],
+    **dict.fromkeys((pagination.chat_scoped, pagination.ids_unique), lambda _: ["two chats walked"]),
     pagination.total: lambda _: ["walk whole", "not walk off its total", "not chats share messages"],
     ordering.ascending: lambda _: ["order asc", "order default"],
     ordering.descending: lambda _: ["order desc"],
@@ -545,7 +545,7 @@ def judge_walks(ledger: Ledger, read: Sequence[tuple[Captured, Query, pages.Page
     groups: dict[tuple[Any, ...], list[tuple[Captured, Query, pages.Page]]] = defaultdict(list)
     for captured, query, page in read:
         groups[(captured.who, captured.chat, query.order, query.limit)].append((captured, query, page))
-    walked: dict[Any, list[str]] = {}  # chat → the ids of its first whole walk (whatever the key)
+    walked: dict[Any, list[dict[str, Any]]] = {}  # chat → the messages of its first whole walk (whatever the key)
     for (_, chat, order, limit), members in groups.items():
         used: set[int] = set()  # positions in `members` (the capture's order) already in a walk
         for start, (_, query, _) in enumerate(members):
@@ -566,23 +566,33 @@ def judge_walks(ledger: Ledger, read: Sequence[tuple[Captured, Query, pages.Page
             if page.messages and query.offset + len(page.messages) < page.total:
                 continue  # it does not reach the end of the chat
             walk = judge_walk(ledger, chat, order, limit, [members[i] for i in chain])
-            walked.setdefault(chat, walk.ids)
+            walked.setdefault(chat, walk.messages())
     judge_chat_scope(ledger, walked, read)
 
 
-def judge_chat_scope(ledger: Ledger, by_chat: Mapping[Any, list[str]],
+def judge_chat_scope(ledger: Ledger, by_chat: Mapping[Any, list[dict[str, Any]]],
                      read: Sequence[tuple[Captured, Query, pages.Page]]) -> None:
-    """Whole walks of two chats: no message is in both (each page holds only its chat's messages)."""
+    """Whole walks of two chats: no message is in both (each page holds only its chat's messages), and no id is
+    given to two messages (an id met in two chats on messages that differ: MSG-ID-UNIQUE, not the same message)."""
     if len(by_chat) < 2:
         return
     ledger.situations.add("two chats walked")
-    for chat, ids in by_chat.items():
-        elsewhere = {i for other, its in by_chat.items() if other != chat for i in its}
-        if elsewhere & set(ids):
-            ledger.situations.add("chats share messages")
-        first = next(c.exchange for c, _, _ in read if c.chat == chat)
-        with ledger.judging(first):
-            pagination.chat_scoped(ids, set(ids) - elsewhere)
+    first_seen: dict[Any, tuple[Any, dict[str, Any]]] = {}
+    shared: set[Any] = set()  # ids of one message met in two chats
+    for chat, messages in by_chat.items():
+        for message in messages:
+            earlier = first_seen.setdefault(message.get("id"), (chat, message))
+            if earlier[0] != chat and earlier[1] == message:
+                shared.add(message.get("id"))
+    if shared:
+        ledger.situations.add("chats share messages")
+    for chat, messages in by_chat.items():
+        ids = [m.get("id") for m in messages]
+        with ledger.judging(next(c.exchange for c, _, _ in read if c.chat == chat)):
+            pagination.chat_scoped(ids, set(ids) - shared)
+    with ledger.judging(next(c.exchange for c, _, _ in read if c.chat in by_chat)):
+        pagination.ids_unique({chat: list(dict.fromkeys(m.get("id") for m in messages if m.get("id") not in shared))
+                               for chat, messages in by_chat.items()})  # a repeat within a walk: PAGE-PARTITION's
 
 
 def judge_walk(ledger: Ledger, chat: Any, order: str, limit: int,
