@@ -128,7 +128,8 @@ def test_the_reference_passes_what_the_docs_client_exercises(profile):
 CAUGHT = {
     "tenant-key": ["has-more-full-page", "has-more-ignores-offset", "total-page-length", "count-missing-chat-filter",
                    "offset-echo-next", "limit-echo-page-length", "fetch-one-extra", "insertion-order",
-                   "sender-role-ai", "metadata-null", "created-at-naive", "content-type-missing", "foreign-chat-403"],
+                   "sender-role-ai", "metadata-null", "created-at-naive", "content-type-missing", "foreign-chat-403",
+                   "message-ids-per-chat", "no-chat-filter", "foreign-message-leak"],
     "org-token": ["org-envelope", "org-token-count-string", "org-chat-id-row-id", "org-foreign-chat-404",
                   "org-response-time-string"],
 }
