@@ -322,8 +322,8 @@ class Client:
 
     def send_ahead_messages(self, calls: Sequence[tuple[Any, Any, str | None]]) -> None:
         """send_ahead for get_messages(chat_id, params, key) calls."""
-        self.send_ahead([(self.messages_path(chat_id), params, {self.auth_header: Secret(key)} if key is not None else {})
-                         for chat_id, params, key in calls])
+        self.send_ahead([(self.messages_path(chat_id), params,
+                          {self.auth_header: Secret(key)} if key is not None else {}) for chat_id, params, key in calls])
 
     def send_ahead(self, gets: Sequence[tuple[str, Any, dict[str, str] | None]]) -> None:
         """Send these GETs (path or URL, params, headers) now, up to --concurrency in flight, each within

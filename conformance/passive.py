@@ -312,7 +312,8 @@ SITUATIONS: dict[Rule, Callable[[Profile], list[str]]] = {
 SITUATION_NAMES = {
     "left 0": "page that ends at the chat's end", "left 1": "page with exactly one message after it",
     "left more": "page with more than one message after it", "page full": "page as long as its limit",
-    "page short": "page shorter than its limit, not empty", "order asc": "page of two or more messages asked with order=asc",
+    "page short": "page shorter than its limit, not empty",
+    "order asc": "page of two or more messages asked with order=asc",
     "order desc": "page of two or more messages asked with order=desc",
     "order default": "page of two or more messages asked without order",
     "past the end": "page asked at or past the end of a chat that has messages",

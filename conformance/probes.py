@@ -5,9 +5,9 @@
     def test_invalid_parameter_is_rejected_with_400(answer, rule, name, value): ...
 
 The declaration gets the run's target and the test's parameters by name and returns get_messages's arguments
-(chat id, query, key), or a string saying why there is nothing to send for this case; `needs` names what of the target
-it reads (Target.missing). The test is skipped, saying why, when either is lacking. The `answer` fixture (plugin.py) is the
-Exchange the probe got back.
+(chat id, query, key), or a string saying why there is nothing to send for this case; `needs` names what of the
+target it reads (Target.missing). The test is skipped, saying why, when either is lacking. The `answer` fixture
+(plugin.py) is the Exchange the probe got back.
 """
 
 from __future__ import annotations
