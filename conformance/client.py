@@ -240,17 +240,12 @@ class Client:
         """get_messages(chat_id, params, key) for each call, up to --concurrency in flight at once (each within
         --rate-limit and --max-requests, as any request); the answers are yielded in the order of the calls, and a
         call that raised raises where its answer would come. Those not started when the caller stops are not sent."""
-        if self.concurrency == 1 or len(calls) < 2:
+        ahead = self.send_ahead_messages(calls)
+        try:
             for call in calls:
                 yield self.get_messages(*call)
-            return
-        futures = [self._executor().submit(self.get_messages, *call) for call in calls]
-        try:
-            for future in futures:
-                yield future.result()
         finally:
-            for future in futures:
-                future.cancel()
+            self.cancel_ahead(ahead)  # and what was sent ahead but not asked for is not given to a later GET
 
     @staticmethod
     def messages_path(chat_id: Any) -> str:
@@ -259,8 +254,10 @@ class Client:
     def get_messages(
         self, chat_id: Any, params: dict[str, Any] | list[tuple[str, Any]] | None = None, key: str | None = None
     ) -> Exchange:
-        headers = {self.auth_header: Secret(key)} if key is not None else {}
-        return self.get(self.messages_path(chat_id), params=params, headers=headers)
+        return self.get(self.messages_path(chat_id), params=params, headers=self._key_headers(key))
+
+    def _key_headers(self, key: str | None) -> dict[str, str]:
+        return {self.auth_header: Secret(key)} if key is not None else {}
 
     def get(self, path_or_url: str, params: Any = None, headers: dict[str, str] | None = None,
             fresh: bool = False) -> Exchange:
@@ -320,29 +317,37 @@ class Client:
             answer = self._answer(url, headers, labels, auth)
         return answer
 
-    def send_ahead_messages(self, calls: Sequence[tuple[Any, Any, str | None]]) -> None:
+    def send_ahead_messages(self, calls: Sequence[tuple[Any, Any, str | None]]) -> list[tuple]:
         """send_ahead for get_messages(chat_id, params, key) calls."""
-        self.send_ahead([(self.messages_path(chat_id), params,
-                          {self.auth_header: Secret(key)} if key is not None else {}) for chat_id, params, key in calls])
+        return self.send_ahead([(self.messages_path(chat_id), params, self._key_headers(key))
+                                for chat_id, params, key in calls])
 
-    def send_ahead(self, gets: Sequence[tuple[str, Any, dict[str, str] | None]]) -> None:
+    def send_ahead(self, gets: Sequence[tuple[str, Any, dict[str, str] | None]]) -> list[tuple]:
         """Send these GETs (path or URL, params, headers) now, up to --concurrency in flight, each within
         --rate-limit and --max-requests: the independent probes of one check. Each answer is given to the first
-        get of the same GET (an error it met is raised there); none is sent twice. Nothing ahead with concurrency 1."""
+        get of the same GET (an error it met is raised there); none is sent twice. Nothing ahead with concurrency 1.
+        Returns what tells apart the GETs it sent ahead (for cancel_ahead)."""
+        placed: list[tuple] = []
         if self.concurrency == 1:
-            return
+            return placed
         for path_or_url, params, headers in gets:
             url, headers, labels, same = self._prepared(path_or_url, params, headers)
             with self._lock:
                 if same in self._ahead or self.answers.has(same):
                     continue
                 self._ahead[same] = self._executor().submit(self._fetch, url, headers, labels)
+                placed.append(same)
+        return placed
 
-    def cancel_ahead(self) -> None:
-        """The GETs sent ahead that have not started are not sent (the target stopped answering)."""
+    def cancel_ahead(self, which: Sequence[tuple] | None = None) -> None:
+        """GETs sent ahead no longer wanted. `which` (a walk that ended): not sent if not started, and never given
+        to a later GET (a chat may have moved since). All (the target stopped answering): those not started are not
+        sent; an answer already under way is still given to its GET."""
         with self._lock:
-            for future in self._ahead.values():
-                future.cancel()
+            for same in list(self._ahead) if which is None else which:
+                future = self._ahead.get(same)
+                if future is not None and (future.cancel() or which is not None):
+                    del self._ahead[same]
 
     def _executor(self) -> ThreadPoolExecutor:
         if self._pool is None:
