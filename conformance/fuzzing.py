@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import pytest
 import requests
 import schemathesis
 from schemathesis.core.failures import AcceptedNegativeData, FailureGroup
@@ -23,7 +24,7 @@ from schemathesis.generation import GenerationMode
 from conformance import strict_json
 from conformance.client import Client, Exchange, TargetError
 from conformance.profiles import Profile
-from conformance.rules import access, chats, findings, http, ids_of, params
+from conformance.rules import Rule, access, chats, checks, findings, http, ids_of, params
 from conformance.target import Target
 
 BUILTIN_CHECKS = [
@@ -39,18 +40,11 @@ UNDOCUMENTED_CONTENT_TYPE = "ST105"
 REQUIREMENT_PREFIX = re.compile(r"^([A-Z][A-Z0-9]*(?:-[A-Z0-9]+)+): ")
 
 
-@dataclass
+@dataclass(frozen=True)
 class FuzzSettings:
     examples: int = 60
     seed: int | None = None
     base_url: str | None = None  # the target's, once known: its path is the spec's server path
-
-    def update(self, examples: int, seed: int | None, base_url: str) -> None:
-        self.examples, self.seed, self.base_url = examples, seed, base_url
-
-
-# Set by the plugin once the target is known (session start), before the property modules are imported.
-SETTINGS = FuzzSettings()
 
 
 @dataclass(frozen=True)
@@ -68,6 +62,11 @@ class Sent:
     exchange: Exchange
     target: Target
 
+    def dataset_chat(self) -> Any:
+        """The dataset's chat the case was sent to, when the run has a dataset and the chat is one of it."""
+        dataset = self.target.dataset
+        return next((c for c in dataset.chats if c.id == self.pick.chat_id), None) if dataset else None
+
 
 SENT: contextvars.ContextVar[Sent] = contextvars.ContextVar("conformance_sent")
 
@@ -84,17 +83,17 @@ class GeneratedCaseFailed(AssertionError):
         self.har_id = har_id  # the HAR entry of the generated request (--record, --from-har)
 
 
-def load_schema(profile: Profile) -> Any:
+def load_schema(profile: Profile, settings: FuzzSettings) -> Any:
     # Derandomized unless the user asks to explore with a seed; never an example database in the user's tree.
-    config = schemathesis.Config(seed=SETTINGS.seed) if SETTINGS.seed is not None else None
+    config = schemathesis.Config(seed=settings.seed) if settings.seed is not None else None
     schema = schemathesis.openapi.from_path(profile.spec_path, config=config)
     schema.config.generation.update(
-        modes=list(GenerationMode), max_examples=SETTINGS.examples, with_security_parameters=False, database="none",
-        deterministic=SETTINGS.seed is None,
+        modes=list(GenerationMode), max_examples=settings.examples, with_security_parameters=False, database="none",
+        deterministic=settings.seed is None,
     )
-    if SETTINGS.base_url:
+    if settings.base_url:
         # Behind a path prefix (a gateway's /prefix), the checks match answers to cases by the full path.
-        schema.config.update(base_url=SETTINGS.base_url)
+        schema.config.update(base_url=settings.base_url)
     # GET only: the coverage phase would otherwise send POST, PUT, ... ; ignored_auth re-sends requests.
     schema.config.phases.coverage.unexpected_methods = set()
     schema.config.checks.ignored_auth.enabled = False
@@ -231,6 +230,31 @@ def run_case(case: Any, target: Target, client: Client, checks: Sequence[Callabl
         raise GeneratedCaseFailed(sorted(ids), str(group), unattributed, exchange.har_id) from None
     finally:
         SENT.reset(token)
+
+
+@dataclass(frozen=True)
+class PropertyTest:
+    """A profile's property test, declared in its checks folder: the rules its answers are held to (beside
+    Schemathesis's checks and expected_status) and the functions that apply them. The plugin builds the test at
+    collection (build), once the run's settings are known: no state to set before the module is imported."""
+
+    profile: Profile
+    rules: tuple[Rule, ...]  # what the test proves: its requirement ids in the run's profile
+    answer_checks: tuple[Callable[..., None], ...]  # Schemathesis checks (ctx, response, case); SENT.get() inside
+
+    def build(self, settings: FuzzSettings) -> Callable[..., None]:
+        schema = load_schema(self.profile, settings)
+        answer_checks = list(self.answer_checks)
+
+        @checks(*self.rules)
+        @schema.parametrize()
+        def test_generated_requests_meet_the_contract(case: Any, target: Target, client: Client, request: Any) -> None:
+            if target.missing("api_key", "chat_id"):
+                pytest.skip(target.missing("api_key", "chat_id"))
+            send_ahead(request.node.obj, target, client)
+            run_case(case, target, client, answer_checks)
+
+        return test_generated_requests_meet_the_contract
 
 
 def _request(case: Any, target: Target, pick: Pick) -> tuple[dict[str, str], dict[str, Any]]:

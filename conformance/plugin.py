@@ -99,8 +99,6 @@ class Run:
         self.client = Client(self.target.base_url, self.target.auth_header, settings.request_timeout, limits,
                              keys=keys, recorder=recorder, recording=replay, concurrency=settings.concurrency,
                              reuse=reusable(fixed_data=self.target.dataset is not None))
-        # Schemathesis matches answers to cases by path: behind a path prefix it must know the prefix.
-        fuzzing.SETTINGS.update(settings.fuzz_examples, settings.fuzz_seed, self.target.base_url)
 
     def start_passive(self, capture: passive.Capture) -> None:
         """Captured traffic is judged, nothing is sent: no server, and a client that can answer nothing."""
@@ -387,6 +385,19 @@ def pytest_sessionstart(session: pytest.Session) -> None:
         reporter = session.config.pluginmanager.get_plugin("terminalreporter")
         if reporter is not None:
             reporter.write_line(f"conformance target: {run.target.describe()}", bold=True)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_pycollect_makeitem(collector: Any, name: str, obj: Any) -> Any:
+    """A property test (fuzzing.PropertyTest) is built here, with the run's settings, then collected as the test
+    function it is."""
+    if not isinstance(obj, fuzzing.PropertyTest):
+        return None
+    run = _started(collector.config)
+    settings = run.settings
+    # Schemathesis matches answers to cases by path: behind a path prefix it must know the prefix.
+    test = obj.build(fuzzing.FuzzSettings(settings.fuzz_examples, settings.fuzz_seed, run.target.base_url))
+    return collector.ihook.pytest_pycollect_makeitem(collector=collector, name=name, obj=test)
 
 
 @pytest.hookimpl(optionalhook=True)

@@ -22,6 +22,7 @@ from typing import Any
 import pytest
 import yaml
 
+from conformance import fuzzing
 from conformance.catalogue import Requirement, raw_catalogue, requirements
 from conformance.profiles import PROFILES, profile as profile_named
 from conformance.rules import REGISTRY, Rule, http, ids_of, pagination
@@ -106,6 +107,8 @@ def checks_in_module(module: types.ModuleType, where: str, folder: str) -> tuple
     """Every test of a module (functions `test*`, methods `test*` of classes `Test*`), with the rules it applies."""
     checks, problems = [], []
     for name, obj in vars(module).items():
+        if isinstance(obj, fuzzing.PropertyTest):
+            obj = obj.build(fuzzing.FuzzSettings())  # as the plugin builds it at collection
         if name.startswith("test") and isinstance(obj, types.FunctionType):
             found = checks_of(f"{where}::{name}", folder, marks_of(module) + marks_of(obj))
         elif name.startswith("Test") and isinstance(obj, type):

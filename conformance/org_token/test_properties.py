@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-import pytest
-
 from conformance import fuzzing
 from conformance.profiles import ORG_TOKEN
-from conformance.rules import bodies, chats, checks, http
-
-schema = fuzzing.load_schema(ORG_TOKEN)
+from conformance.rules import bodies, chats, http
 
 # Also checked when the target allows it, so not listed (a failure is still reported under its id): the foreign
 # chat's refusal (needs the foreign token or chat); in dataset mode every message of the chat.
@@ -22,8 +18,7 @@ def body_rules(ctx, response, case):
         body = bodies.org_array(sent.exchange.body)
         bodies.org_messages(body)
         chats.org_messages_name_chat(body, sent.pick.chat_id)
-        dataset = sent.target.dataset
-        chat = next((c for c in dataset.chats if c.id == sent.pick.chat_id), None) if dataset else None
+        chat = sent.dataset_chat()
         if chat is not None:
             chats.org_all_messages([m["id"] for m in body], [m["id"] for m in chat.messages])
     elif response.status_code >= 400:
@@ -31,10 +26,4 @@ def body_rules(ctx, response, case):
         fuzzing.no_internals(response.status_code, sent.exchange.body, ORG_TOKEN)
 
 
-@checks(*RULES)
-@schema.parametrize()
-def test_generated_requests_meet_the_contract(case, target, client, request):
-    if target.missing("api_key", "chat_id"):
-        pytest.skip(target.missing("api_key", "chat_id"))
-    fuzzing.send_ahead(request.node.obj, target, client)
-    fuzzing.run_case(case, target, client, [body_rules])
+test_generated_requests_meet_the_contract = fuzzing.PropertyTest(ORG_TOKEN, RULES, (body_rules,))

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import pytest
-
 from conformance import fuzzing
 from conformance.profiles import TENANT_KEY
-from conformance.rules import bodies, checks, http, ordering, pagination, params
+from conformance.rules import bodies, http, ordering, pagination, params
 from conformance.tenant_key.pages import DEFAULTS
 
-schema = fuzzing.load_schema(TENANT_KEY)
 created_at, content_exact = bodies.created_at[TENANT_KEY], bodies.content_exact[TENANT_KEY]
 
 # Also checked when the target allows it, so not listed (a failure is still reported under its id): the foreign
@@ -40,8 +37,7 @@ def page_rules(ctx, response, case):
     pagination.length(limit, offset, body["total"], len(body["messages"]))
     pagination.has_more(offset, len(body["messages"]), body["total"], body["has_more"])
     ordering.sorted_as(order)(instants)
-    dataset = sent.target.dataset
-    chat = next((c for c in dataset.chats if c.id == sent.pick.chat_id), None) if dataset else None
+    chat = sent.dataset_chat()
     if chat is not None:
         pagination.total(len(chat.messages), body["total"], "the dataset's chat")
         expected = {m["id"]: m for m in chat.messages}
@@ -57,10 +53,4 @@ def error_rules(ctx, response, case):
         fuzzing.no_internals(response.status_code, body, TENANT_KEY)
 
 
-@checks(*RULES)
-@schema.parametrize()
-def test_generated_requests_meet_the_contract(case, target, client, request):
-    if target.missing("api_key", "chat_id"):
-        pytest.skip(target.missing("api_key", "chat_id"))
-    fuzzing.send_ahead(request.node.obj, target, client)
-    fuzzing.run_case(case, target, client, [page_rules, error_rules])
+test_generated_requests_meet_the_contract = fuzzing.PropertyTest(TENANT_KEY, RULES, (page_rules, error_rules))
