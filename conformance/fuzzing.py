@@ -24,7 +24,7 @@ from schemathesis.generation import GenerationMode
 from conformance import strict_json
 from conformance.client import Client, Exchange, TargetError
 from conformance.profiles import Profile
-from conformance.rules import Rule, access, chats, checks, findings, http, ids_of, params
+from conformance.rules import Kind, Rule, access, answers, chats, checks, findings, http, ids_of, params
 from conformance.target import Target
 
 BUILTIN_CHECKS = [
@@ -147,7 +147,7 @@ def known_chats(target: Target) -> list[tuple[str, Any]]:
 
 # The rules every generated answer is held to in every profile (Schemathesis's checks and expected_status).
 COMMON_RULES = (http.answered, http.no_server_error, http.status_documented, http.json_content_type,
-                access.missing_key_401, chats.unknown_is_404, chats.malformed_id_refused)
+                access.missing_key_401, chats.unknown_is_404, chats.malformed_id_refused, answers.ERROR)
 
 
 def expected_status(ctx: Any, response: Any, case: Any) -> None:
@@ -174,10 +174,11 @@ def expected_status(ctx: Any, response: Any, case: Any) -> None:
         params.valid_accepted(status, "valid parameters for the caller's own chat", (200, *refused))
 
 
-def no_internals(status: int, body: bytes, profile: Profile) -> None:
-    """An error body shows no internals: a MUST for a 5xx, a SHOULD for any other."""
-    http.no_internals_in_5xx[profile](status, body)
-    http.no_internals[profile](body)
+def error_answers(ctx: Any, response: Any, case: Any) -> None:
+    """Every error answer meets the rules of every error answer (answers.ERROR)."""
+    if response.status_code >= 400:
+        sent = SENT.get()
+        answers.judge(answers.ERROR, sent.exchange, sent.target.profile)
 
 
 def choose(case: Any, target: Target, roles: Sequence[tuple[str, Any]]) -> Pick:
@@ -216,7 +217,7 @@ def run_case(case: Any, target: Target, client: Client, checks: Sequence[Callabl
     _refuse_unreadable_json(exchange, target.profile)
     token = SENT.set(Sent(pick, exchange, target))
     try:
-        case.validate_response(_as_schemathesis(exchange), checks=[*BUILTIN_CHECKS, expected_status, *checks],
+        case.validate_response(_as_schemathesis(exchange), checks=[*BUILTIN_CHECKS, expected_status, error_answers, *checks],
                                headers=headers, transport_kwargs=kwargs)
     except FailureGroup as group:
         ids: set[str] = set()
@@ -239,7 +240,7 @@ class PropertyTest:
     collection (build), once the run's settings are known: no state to set before the module is imported."""
 
     profile: Profile
-    rules: tuple[Rule, ...]  # what the test proves: its requirement ids in the run's profile
+    rules: tuple[Rule | Kind, ...]  # what the test proves: its requirement ids in the run's profile
     answer_checks: tuple[Callable[..., None], ...]  # Schemathesis checks (ctx, response, case); SENT.get() inside
 
     def build(self, settings: FuzzSettings) -> Callable[..., None]:

@@ -33,7 +33,7 @@ from conformance.client import Exchange
 from conformance.masking import REDACTOR
 from conformance.profiles import Profile
 from conformance import spec
-from conformance.rules import access, bodies, chats, http, ordering, pagination, params
+from conformance.rules import access, answers, bodies, chats, http, ordering, pagination, params
 from conformance.rules.params import DEFAULTS
 from conformance.rules.registry import Rule, watched
 from conformance.tenant_key import pages
@@ -402,14 +402,13 @@ def judge_answer(ledger: Ledger, captured: Captured, profile: Profile) -> None:
             http.json_content_type[profile](exchange.content_type, status)
     if not captured.body_known:
         return
-    with ledger.judging(exchange):
-        http.no_internals[profile](exchange.body)
-    if status >= 500:
+    if status < 400:
         with ledger.judging(exchange):
-            http.no_internals_in_5xx[profile](status, exchange.body)
-    if status >= 400:
+            http.no_internals[profile](exchange.body)
+        return
+    for bound in answers.applicable(answers.ERROR, profile):
         with ledger.judging(exchange):
-            (http.error_is_json_object if profile.messages_key else http.error_is_object_of_strings)(exchange.body)
+            bound.on(exchange)
 
 
 def judge_access(ledger: Ledger, captured: Captured, profile: Profile, query: Query, valid: set[Any],

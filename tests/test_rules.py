@@ -25,7 +25,7 @@ from conformance.catalogue import requirement, requirements
 from conformance.client import Exchange
 from conformance.profiles import ORG_TOKEN, TENANT_KEY
 from conformance.rules import REGISTRY, Rule, access, bodies, chats, http, ids_of, ordering, pagination, params
-from conformance.rules import findings, reading, registry
+from conformance.rules import answers, findings, reading, registry
 from conformance.violations import Violation
 
 # Fast and repeatable: no example database written into the repository, the same examples on every run.
@@ -219,6 +219,70 @@ def test_ids_of_leaves_out_the_rules_a_profile_lacks(profile):
     assert ids_of(rules, profile) == ids_of(rules, profile.name) == want
     assert ids_of([], profile) == []
     assert ids_of([pagination.has_more, params.defaults], ORG) == []
+
+
+# ------------------------------------------------------------------ kinds of answer: rules every such answer meets
+
+def page_with(messages: list[dict[str, Any]], total: int, offset: int, limit: int, has_more: bool) -> Any:
+    from conformance.tenant_key.pages import Page
+
+    return Page(exchange(), tuple(messages), total, offset, limit, has_more)
+
+
+def stamped(*seconds: int) -> list[dict[str, Any]]:
+    return [{"id": f"m{s}", "created_at": f"2024-01-01T00:00:{s:02d}Z"} for s in seconds]
+
+
+def test_each_kind_names_its_rules_in_the_order_checks_apply_them():
+    assert [r.name for r in answers.PAGE.rules] == ["offset_echoed", "limit_echoed", "length", "has_more",
+                                                     "ascending", "descending"]
+    assert [r.name for r in answers.ERROR.rules] == ["error_is_json_object", "error_is_object_of_strings",
+                                                      "no_internals_in_5xx", "no_internals"]
+    assert ids_of([answers.ERROR], ORG) == ["ORG-ERROR-BODY", "ORG-5XX-NO-INTERNALS", "ORG-NO-INTERNALS"]
+    assert ids_of([answers.PAGE], ORG) == []
+    assert registry.expand([http.no_server_error, answers.PAGE])[1:] == list(answers.PAGE.rules)
+
+
+def test_a_page_that_meets_every_rule_of_its_kind_passes_them_all():
+    seen: list[tuple[str, bool]] = []
+    with registry.watched(lambda req_id, held: seen.append((req_id, held))):
+        answers.judge(answers.PAGE, answers.Paged(page_with(stamped(1, 2), 5, 0, 2, True), 0, 2, "asc"), TENANT_KEY)
+    assert seen == [("PAGE-OFFSET-ECHO", True), ("PAGE-LIMIT-ECHO", True), ("PAGE-LENGTH", True),
+                    ("PAGE-HAS-MORE", True), ("MSG-CREATED-AT-RFC3339", True), ("MSG-CREATED-AT-RFC3339", True),
+                    ("ORDER-ASC", True)]  # ORDER-DESC does not apply to an asc page
+
+
+@pytest.mark.parametrize("page, asked, req_id", [
+    (page_with(stamped(1, 2), 5, 1, 2, True), (0, 2, "asc"), "PAGE-OFFSET-ECHO"),
+    (page_with(stamped(1, 2), 5, 0, 3, True), (0, 2, "asc"), "PAGE-LIMIT-ECHO"),
+    (page_with(stamped(1), 5, 0, 2, True), (0, 2, "asc"), "PAGE-LENGTH"),
+    (page_with(stamped(1, 2), 2, 0, 2, True), (0, 2, "asc"), "PAGE-HAS-MORE"),
+    (page_with(stamped(2, 1), 2, 0, 2, False), (0, 2, "asc"), "ORDER-ASC"),
+    (page_with(stamped(1, 2), 2, 0, 2, False), (0, 2, "desc"), "ORDER-DESC"),
+])
+def test_a_page_breaking_one_rule_of_its_kind_names_that_rule_with_its_exchange(page, asked, req_id):
+    with violates(req_id) as caught:
+        answers.judge(answers.PAGE, answers.Paged(page, *asked), TENANT_KEY)
+    assert caught.value.exchange is page.exchange
+
+
+@pytest.mark.parametrize("profile, body, req_id", [
+    (TENANT_KEY, b"[]", "HTTP-ERROR-JSON"), (ORG_TOKEN, b'{"error": 5}', "ORG-ERROR-BODY"),
+    (TENANT_KEY, b'{"error": "Traceback (most recent call last):"}', "HTTP-5XX-NO-INTERNALS"),
+    (ORG_TOKEN, b'{"error": "Traceback (most recent call last):"}', "ORG-5XX-NO-INTERNALS"),
+])
+def test_an_error_answer_is_held_to_the_error_rules_of_its_profile(profile, body, req_id):
+    with violates(req_id):
+        answers.judge(answers.ERROR, exchange(500, body), profile)
+    answers.judge(answers.ERROR, exchange(500, b'{"error": "internal"}'), profile)
+
+
+def test_a_rule_of_a_kind_that_reads_nothing_of_an_answer_passes_it_by():
+    # no_internals_in_5xx reads only 5xx answers: a 404 with a trace breaks the SHOULD, not the MUST.
+    with violates("HTTP-NO-STACK-TRACE"):
+        answers.judge(answers.ERROR, exchange(404, b'{"error": "Traceback (most recent call last):"}'), TENANT_KEY)
+    assert [b.id for b in answers.applicable(answers.ERROR, ORG_TOKEN)] == [
+        "ORG-ERROR-BODY", "ORG-5XX-NO-INTERNALS", "ORG-NO-INTERNALS"]
 
 
 # ------------------------------------------------------------------ findings: the old fuzzing.requirements_of

@@ -25,7 +25,7 @@ import yaml
 from conformance import fuzzing
 from conformance.catalogue import Requirement, raw_catalogue, requirements
 from conformance.profiles import PROFILES, profile as profile_named
-from conformance.rules import REGISTRY, Rule, http, ids_of, pagination
+from conformance.rules import REGISTRY, Kind, Rule, http, ids_of, pagination
 
 REPO = Path(__file__).resolve().parent.parent
 CONFORMANCE = REPO / "conformance"
@@ -58,8 +58,13 @@ def marks_of(obj: Any) -> list[Any]:
     return [getattr(m, "mark", m) for m in (found if isinstance(found, list) else [found])]
 
 
-def rules_in(marks: Iterable[Any]) -> tuple[Any, ...]:
-    return tuple(arg for mark in marks if mark.name == "rules" for arg in mark.args)
+def rules_in(marks: Iterable[Any], folder: str) -> tuple[Any, ...]:
+    """The rules of `rules` marks; a kind of answer stands for its rules of the folder's profiles (every rule of the
+    kind runs on each such answer, and the plugin keeps those of the run's profile)."""
+    profiles = [p for p in PROFILES if folder in (COMMON, profile_named(p).checks)]
+    return tuple(rule for mark in marks if mark.name == "rules" for arg in mark.args
+                 for rule in ([r for r in arg.rules if any(r.id_in(p) for p in profiles)] if isinstance(arg, Kind)
+                              else [arg]))
 
 
 def mark_problems(where: str, marks: Iterable[Any]) -> list[str]:
@@ -73,7 +78,8 @@ def mark_problems(where: str, marks: Iterable[Any]) -> list[str]:
                 problems.append(f"{where}: a rules mark must name rules, and only by position ({mark.args!r}, "
                                 f"{mark.kwargs!r})")
             problems += [f"{where}: {arg!r} is not a rule of conformance/rules/" for arg in mark.args
-                         if not (isinstance(arg, Rule) and any(arg in REGISTRY[i] for i in arg.ids.values()))]
+                         if not (isinstance(arg, Rule) and any(arg in REGISTRY[i] for i in arg.ids.values())
+                                 or isinstance(arg, Kind) and arg.rules)]
     return problems
 
 
@@ -98,7 +104,7 @@ def checks_of(where: str, folder: str, marks: list[Any]) -> tuple[list[Check], l
     for combination in combinations:
         param_marks = [m for _, found in combination for m in found]
         label = f"{where}[{'-'.join(i for i, _ in combination)}]" if combination else where
-        checks.append(Check(label, folder, rules_in(marks) + rules_in(param_marks)))
+        checks.append(Check(label, folder, rules_in(marks, folder) + rules_in(param_marks, folder)))
         problems += mark_problems(label, param_marks)
     return checks, problems
 

@@ -9,15 +9,17 @@ from typing import Any
 
 import pytest
 
-from conformance.rules import access, bodies, chats, http, ordering, pagination, params  # noqa: F401
-from conformance.rules.registry import REGISTRY, Rule, check_catalogue, ids_of
+# In this order: the rules of a kind of answer (answers.py) apply in the order they are registered.
+from conformance.rules import access, answers, bodies, chats, http, pagination, ordering, params  # noqa: F401, I001
+from conformance.rules.registry import REGISTRY, Kind, Rule, check_catalogue, expand, ids_of
 
 check_catalogue()
 
 
-def checks(*rules: Rule) -> Any:
-    """Mark a check with the rules it applies: its requirement ids in the run's profile come from them."""
+def checks(*rules: Rule | Kind) -> Any:
+    """Mark a check with the rules it applies (a kind of answer: every rule on it): its requirement ids in the run's
+    profile come from them."""
     return pytest.mark.rules(*rules)
 
 
-__all__ = ["REGISTRY", "Rule", "checks", "ids_of"]
+__all__ = ["REGISTRY", "Kind", "Rule", "answers", "checks", "expand", "ids_of"]

@@ -6,6 +6,7 @@ import re
 from typing import Any
 
 from conformance import spec
+from conformance.rules.answers import ERROR
 from conformance.rules.reading import json_of
 from conformance.rules.registry import fail, rule
 
@@ -70,14 +71,14 @@ def json_content_type(content_type: str, status: int = 200) -> None:
         fail(f"Content-Type is {content_type or 'missing'!r}, expected {expected}")
 
 
-@rule("HTTP-ERROR-JSON")
+@rule("HTTP-ERROR-JSON", on=ERROR, reads=lambda answer: (answer.body,))
 def error_is_json_object(body: bytes) -> None:
     value = json_of(body)
     if not isinstance(value, dict):
         fail(f"the error body is JSON but a {type(value).__name__}, not an object")
 
 
-@rule("ORG-ERROR-BODY")
+@rule("ORG-ERROR-BODY", on=ERROR, reads=lambda answer: (answer.body,))
 def error_is_object_of_strings(body: bytes) -> None:
     value: Any = json_of(body)
     if not isinstance(value, dict):
@@ -92,17 +93,18 @@ def _internals(body: bytes) -> str | None:
     return match.group(0) if match else None
 
 
-@rule("HTTP-NO-STACK-TRACE", "ORG-NO-INTERNALS")
-def no_internals(body: bytes) -> None:
-    """No body shows a stack trace, a panic or database error text (a SHOULD)."""
-    found = _internals(body)
-    if found:
-        fail(f"the body exposes the server's internals ({found!r})")
-
-
-@rule("HTTP-5XX-NO-INTERNALS", "ORG-5XX-NO-INTERNALS")
+@rule("HTTP-5XX-NO-INTERNALS", "ORG-5XX-NO-INTERNALS", on=ERROR,
+      reads=lambda answer: (answer.status, answer.body) if answer.status >= 500 else None)
 def no_internals_in_5xx(status: int, body: bytes) -> None:
     """A server error's body shows no stack trace, panic or database error text (a MUST)."""
     found = _internals(body) if status >= 500 else None
     if found:
         fail(f"the {status} body exposes the server's internals ({found!r})")
+
+
+@rule("HTTP-NO-STACK-TRACE", "ORG-NO-INTERNALS", on=ERROR, reads=lambda answer: (answer.body,))
+def no_internals(body: bytes) -> None:
+    """No body shows a stack trace, a panic or database error text (a SHOULD)."""
+    found = _internals(body)
+    if found:
+        fail(f"the body exposes the server's internals ({found!r})")

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
+from conformance.rules.answers import PAGE, Paged
 from conformance.rules.registry import Rule, fail, rule
 
 
@@ -16,12 +17,17 @@ def _out_of_order(instants: Sequence[dt.datetime], descending: bool) -> None:
                  f"created_at: {before.isoformat()} then {after.isoformat()}")
 
 
-@rule("ORDER-ASC")
+def _instants_in(order: str) -> Callable[[Paged], tuple[list[dt.datetime]] | None]:
+    """A page's instants, for the rule of its order; a page of fewer than two messages proves no order."""
+    return lambda paged: (paged.page.instants(),) if paged.order == order and len(paged.page.messages) > 1 else None
+
+
+@rule("ORDER-ASC", on=PAGE, reads=_instants_in("asc"))
 def ascending(instants: Sequence[dt.datetime]) -> None:
     _out_of_order(instants, descending=False)
 
 
-@rule("ORDER-DESC")
+@rule("ORDER-DESC", on=PAGE, reads=_instants_in("desc"))
 def descending(instants: Sequence[dt.datetime]) -> None:
     _out_of_order(instants, descending=True)
 

@@ -6,35 +6,38 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+from conformance.rules.answers import PAGE
 from conformance.rules.registry import fail, rule
 
 
-@rule("PAGE-OFFSET-ECHO")
+@rule("PAGE-OFFSET-ECHO", on=PAGE, reads=lambda paged: (paged.offset, paged.page.offset))
 def offset_echoed(requested: int, echoed: Any) -> None:
     if echoed != requested or isinstance(echoed, bool):
         fail(f"the request used offset {requested}; the body says offset {echoed!r}")
 
 
-@rule("PAGE-LIMIT-ECHO")
+@rule("PAGE-LIMIT-ECHO", on=PAGE, reads=lambda paged: (paged.limit, paged.page.limit))
 def limit_echoed(requested: int, echoed: Any) -> None:
     if echoed != requested or isinstance(echoed, bool):
         fail(f"the request used limit {requested}; the body says limit {echoed!r}")
 
 
-@rule("PAGE-HAS-MORE")
-def has_more(offset: int, page_len: int, total: int, has_more: Any) -> None:
-    expected = offset + page_len < total
-    if has_more is not expected:
-        fail(f"has_more is {has_more!r} but offset {offset} + {page_len} messages "
-             f"{'<' if expected else '>='} total {total}, so it must be {str(expected).lower()}")
-
-
-@rule("PAGE-LENGTH")
+@rule("PAGE-LENGTH", on=PAGE,
+      reads=lambda paged: (paged.limit, paged.offset, paged.page.total, len(paged.page.messages)))
 def length(limit: int, offset: int, total: int, page_len: int) -> None:
     expected = min(limit, max(0, total - offset))
     if page_len != expected:
         fail(f"the page holds {page_len} messages; with limit {limit}, offset {offset} and total {total} "
              f"it must hold min(limit, max(0, total - offset)) = {expected}")
+
+
+@rule("PAGE-HAS-MORE", on=PAGE,
+      reads=lambda paged: (paged.offset, len(paged.page.messages), paged.page.total, paged.page.has_more))
+def has_more(offset: int, page_len: int, total: int, has_more: Any) -> None:
+    expected = offset + page_len < total
+    if has_more is not expected:
+        fail(f"has_more is {has_more!r} but offset {offset} + {page_len} messages "
+             f"{'<' if expected else '>='} total {total}, so it must be {str(expected).lower()}")
 
 
 @rule("PAGE-TOTAL")

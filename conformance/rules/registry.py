@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any, NoReturn, Protocol
 
 from conformance.catalogue import requirements
-from conformance.violations import Violation
+from conformance.violations import Violation, evidence
 
 
 class Broken(Exception):
@@ -46,6 +46,7 @@ class Rule:
     function: Callable[..., Any]
     ids: Mapping[str, str]  # profile name → requirement id
     label: str | None = None  # its name when one function serves several rules
+    reads: Callable[[Any], tuple[Any, ...] | None] | None = None  # on a kind: its arguments, None where it does not apply
 
     @property
     def name(self) -> str:
@@ -92,6 +93,13 @@ class Bound:
         _tell(self.id, True)
         return out
 
+    def on(self, answer: Any) -> None:
+        """Apply the rule to one answer of its kind: to what it reads of it, if it applies."""
+        with evidence(_exchange_in([answer])):
+            args = self.rule.reads(answer) if self.rule.reads is not None else (answer,)
+            if args is not None:
+                self(*args)
+
     def expect(self, status: int, allowed: Iterable[int], what: str) -> None:
         """The answer this rule reads must have one of these statuses; another breaks the rule."""
         allowed = tuple(allowed)
@@ -135,9 +143,46 @@ def _exchange_in(args: Iterable[Any]) -> Any:
 REGISTRY: dict[str, list[Rule]] = {}  # requirement id → the rules that check it
 
 
-def rule(*req_ids: str, name: str | None = None) -> Callable[[Callable[..., Any]], Rule]:
+@dataclass(frozen=True, eq=False)
+class Kind:
+    """A kind of answer that checks hand to the rules whole (answers.py): every rule registered on it applies to
+    each such answer, in the order the rules were registered (rules/__init__.py imports the modules in order)."""
+
+    name: str
+
+    @property
+    def rules(self) -> tuple[Rule, ...]:
+        return tuple(ON.get(self, ()))
+
+    def __repr__(self) -> str:
+        return f"<every {self.name}>"
+
+
+ON: dict[Kind, list[Rule]] = {}  # kind of answer → the rules that apply to every answer of it
+
+
+def applicable(kind: Kind, profile: _Named | str) -> list[Bound]:
+    """The rules of `kind` that `profile` has, bound to its ids, in order; `bound.on(answer)` applies one."""
+    return [applying[profile] for applying in ON.get(kind, ()) if applying.id_in(profile) is not None]
+
+
+def judge(kind: Kind, answer: Any, profile: _Named | str) -> None:
+    """Hold `answer` to every rule of `kind` that `profile` has; the first broken one raises its Violation."""
+    for bound in applicable(kind, profile):
+        bound.on(answer)
+
+
+def expand(items: Iterable[Rule | Kind]) -> list[Rule]:
+    """Rules as a check names them: a kind of answer stands for every rule registered on it."""
+    return [r for item in items for r in (item.rules if isinstance(item, Kind) else (item,))]
+
+
+def rule(*req_ids: str, name: str | None = None, on: Kind | None = None,
+         reads: Callable[[Any], tuple[Any, ...] | None] | None = None) -> Callable[[Callable[..., Any]], Rule]:
     """Register the decorated function as the rule of these requirement ids (at most one per profile); `name`
-    tells apart rules that share one function."""
+    tells apart rules that share one function. `on`: a kind of answer the rule applies to whenever a check reads
+    one (no check of its own to write); `reads` takes from that answer the rule's arguments (default: the answer),
+    or None where the rule does not apply to it."""
 
     def register(function: Callable[..., Any]) -> Rule:
         known = requirements()
@@ -147,9 +192,11 @@ def rule(*req_ids: str, name: str | None = None) -> Callable[[Callable[..., Any]
         ids = {known[i].profile: i for i in req_ids}
         if len(ids) != len(req_ids):
             raise ValueError(f"rule {function.__name__}: two ids of one profile ({', '.join(req_ids)})")
-        registered = Rule(function, ids, name)
+        registered = Rule(function, ids, name, reads)
         for req_id in req_ids:
             REGISTRY.setdefault(req_id, []).append(registered)
+        if on is not None:
+            ON.setdefault(on, []).append(registered)
         return registered
 
     return register
@@ -162,7 +209,7 @@ def check_catalogue() -> None:
         raise LookupError(f"requirements without a rule: {', '.join(missing)}")
 
 
-def ids_of(rules: Iterable[Rule], profile: _Named | str) -> list[str]:
-    """The requirement ids these rules check in `profile` (rules the profile lacks are left out)."""
-    found = (r.id_in(profile) for r in rules)
+def ids_of(rules: Iterable[Rule | Kind], profile: _Named | str) -> list[str]:
+    """The requirement ids these rules (a kind: its rules) check in `profile` (rules the profile lacks are left out)."""
+    found = (r.id_in(profile) for r in expand(rules))
     return list(dict.fromkeys(i for i in found if i is not None))

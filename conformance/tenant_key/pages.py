@@ -10,7 +10,7 @@ from typing import Any
 
 from conformance.client import Client, Exchange
 from conformance.profiles import TENANT_KEY
-from conformance.rules import bodies, ordering, pagination, params
+from conformance.rules import answers, bodies, ordering, pagination, params
 from conformance.rules.params import DEFAULTS
 from conformance.rules.registry import Rule
 from conformance.tenant_key.live import Mark, judge
@@ -56,14 +56,8 @@ def read_page(exchange: Exchange, status_rule: Rule | None = params.valid_accept
 
 
 def check_page(page: Page, offset: int, limit: int, order: str = "asc") -> None:
-    """Every rule one page can be held to on its own."""
-    with evidence(page.exchange):
-        pagination.offset_echoed(offset, page.offset)
-        pagination.limit_echoed(limit, page.limit)
-        pagination.length(limit, offset, page.total, len(page.messages))
-        pagination.has_more(offset, len(page.messages), page.total, page.has_more)
-        if len(page.messages) > 1:  # fewer are in any order: the rule would hold without judging anything
-            ordering.sorted_as(order)(page.instants())
+    """Every rule one page can be held to on its own: the rules of the PAGE kind of answer."""
+    answers.judge(answers.PAGE, answers.Paged(page, offset, limit, order), TENANT_KEY)
 
 
 @dataclass(frozen=True)

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from conformance.rules import bodies, checks, ordering, pagination
+from conformance.rules import answers, bodies, checks, ordering, pagination
 from conformance.tenant_key.pages import EDGES, check_page, check_partition, check_walk, divisor_page_size, read_page
 from conformance.violations import evidence
 
-WALK_RULES = (pagination.partition, pagination.total, pagination.length, pagination.has_more, pagination.offset_echoed,
-              pagination.limit_echoed, ordering.ascending, ordering.descending, bodies.page_envelope, bodies.page_messages)
+WALK_RULES = (pagination.partition, pagination.total, answers.PAGE, ordering.ascending, ordering.descending,
+              bodies.page_envelope, bodies.page_messages)
 
 
 def size_for(walks, size):
@@ -48,7 +48,7 @@ def test_total_counts_the_whole_chat(walks, target, need):
 
 
 @pytest.mark.usefixtures("own_chat")
-@checks(pagination.has_more, pagination.length)
+@checks(answers.PAGE)
 def test_page_ending_exactly_at_total_has_no_more(client, target, walks):
     total = walks(100, "asc").total
     offset, limit = (0, total) if 0 < total <= 100 else (max(0, total - 100), 100)
@@ -58,7 +58,7 @@ def test_page_ending_exactly_at_total_has_no_more(client, target, walks):
     check_page(page, offset, limit)
 
 
-@checks(pagination.has_more, pagination.length)
+@checks(answers.PAGE)
 def test_chat_of_exactly_100_messages_at_limit_100(client, target, need):
     need("dataset", "api_key")
     chat_id = target.dataset.roles["hundred"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from conformance.probes import probe
-from conformance.rules import bodies, checks, ordering, pagination, params
+from conformance.rules import answers, bodies, checks, ordering, pagination, params
 from conformance.tenant_key.pages import DEFAULTS, check_page, read_page
 from conformance.violations import evidence
 
@@ -89,7 +89,7 @@ def test_empty_value_is_400_or_the_default(answer, name):
         params.empty_value(answer.status, name, getattr(page, name))
 
 
-@checks(params.valid_accepted)
+@checks(params.valid_accepted, answers.PAGE)
 @pytest.mark.parametrize(
     "query", [{"offset": 0}, {"limit": 1}, {"order": "desc"}, {"offset": 3, "limit": 2, "order": "desc"},
               {"offset": 1, "order": "asc"}],
