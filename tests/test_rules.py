@@ -285,6 +285,22 @@ def test_a_rule_of_a_kind_that_reads_nothing_of_an_answer_passes_it_by():
         "ORG-ERROR-BODY", "ORG-5XX-NO-INTERNALS", "ORG-NO-INTERNALS"]
 
 
+def test_a_rule_may_declare_the_requests_that_show_it():
+    probed = {r.name: [answers.Probed(None, q).what for q in r.probe.queries] for r in registry.PROBED}
+    assert probed["limit_above_max_refused"] == ["limit=101", "limit=1000", "limit=2147483648"]
+    assert set(probed) >= {"limit_invalid_refused", "offset_invalid_refused", "order_invalid_refused"}
+    assert all(probed.values()), "a probe must ask something"
+
+
+def test_the_answer_to_a_rules_probe_is_read_for_its_status_and_query():
+    rule = params.offset_invalid_refused
+    query = rule.probe.queries[0]
+    rule[TENANT_KEY].on(answers.Probed(exchange(400, b"{}"), query))
+    with violates("PARAM-OFFSET-INVALID-400") as caught:
+        rule[TENANT_KEY].on(answers.Probed(exchange(200, b"{}"), query))
+    assert "offset=-1" in caught.value.detail and caught.value.exchange is not None
+
+
 # ------------------------------------------------------------------ findings: the old fuzzing.requirements_of
 
 # What `git show HEAD:conformance/fuzzing.py` gave: Profile.schemathesis by code, Profile.bodies by outcome and

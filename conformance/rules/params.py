@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from conformance.rules.answers import asking
 from conformance.rules.reading import expect_status
 from conformance.rules.registry import fail, rule
 
@@ -31,11 +32,21 @@ def refused(status: int, what: str) -> None:
     expect_status(status, [400], what)
 
 
+def _refusal(name: str, parameter: str, *values: str) -> dict[str, Any]:
+    """A rule of refusal, shown by asking each value alone (the status and the query read from each answer)."""
+    return {"name": name, "probe": asking(*({parameter: value} for value in values)),
+            "reads": lambda probed: (probed.status, probed.what)}
+
+
 # One rule each: a limit above 100, a limit or offset that is no non-negative integer, an order that is neither.
-limit_above_max_refused = rule("PARAM-LIMIT-ABOVE-MAX-400", name="limit_above_max_refused")(refused)
-limit_invalid_refused = rule("PARAM-LIMIT-INVALID-400", name="limit_invalid_refused")(refused)
-offset_invalid_refused = rule("PARAM-OFFSET-INVALID-400", name="offset_invalid_refused")(refused)
-order_invalid_refused = rule("PARAM-ORDER-INVALID-400", name="order_invalid_refused")(refused)
+limit_above_max_refused = rule("PARAM-LIMIT-ABOVE-MAX-400",
+                               **_refusal("limit_above_max_refused", "limit", "101", "1000", "2147483648"))(refused)
+limit_invalid_refused = rule("PARAM-LIMIT-INVALID-400",
+                             **_refusal("limit_invalid_refused", "limit", "-1", "-100", "1.5", "abc", "10abc"))(refused)
+offset_invalid_refused = rule("PARAM-OFFSET-INVALID-400",
+                              **_refusal("offset_invalid_refused", "offset", "-1", "-10", "1.5", "abc"))(refused)
+order_invalid_refused = rule("PARAM-ORDER-INVALID-400",
+                             **_refusal("order_invalid_refused", "order", "sideways", "ascending", "1"))(refused)
 
 
 @rule("PARAM-VALID-ACCEPTED")

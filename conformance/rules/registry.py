@@ -47,6 +47,7 @@ class Rule:
     ids: Mapping[str, str]  # profile name → requirement id
     label: str | None = None  # its name when one function serves several rules
     reads: Callable[[Any], tuple[Any, ...] | None] | None = None  # on a kind: its arguments, None where it does not apply
+    probe: Any = None  # answers.Probe: the requests that show it, sent by the common check of probed rules
 
     @property
     def name(self) -> str:
@@ -159,6 +160,7 @@ class Kind:
 
 
 ON: dict[Kind, list[Rule]] = {}  # kind of answer → the rules that apply to every answer of it
+PROBED: list[Rule] = []  # the rules that declare the requests showing them (probe=)
 
 
 def applicable(kind: Kind, profile: _Named | str) -> list[Bound]:
@@ -177,11 +179,12 @@ def expand(items: Iterable[Rule | Kind]) -> list[Rule]:
     return [r for item in items for r in (item.rules if isinstance(item, Kind) else (item,))]
 
 
-def rule(*req_ids: str, name: str | None = None, on: Kind | None = None,
+def rule(*req_ids: str, name: str | None = None, on: Kind | None = None, probe: Any = None,
          reads: Callable[[Any], tuple[Any, ...] | None] | None = None) -> Callable[[Callable[..., Any]], Rule]:
     """Register the decorated function as the rule of these requirement ids (at most one per profile); `name`
-    tells apart rules that share one function. `on`: a kind of answer the rule applies to whenever a check reads
-    one (no check of its own to write); `reads` takes from that answer the rule's arguments (default: the answer),
+    tells apart rules that share one function. A rule needs no check of its own when it says what answers show it:
+    `on`, a kind of answer it applies to whenever a check reads one, or `probe` (answers.asking), requests of its
+    own that a common check sends. `reads` takes from such an answer the rule's arguments (default: the answer),
     or None where the rule does not apply to it."""
 
     def register(function: Callable[..., Any]) -> Rule:
@@ -192,11 +195,13 @@ def rule(*req_ids: str, name: str | None = None, on: Kind | None = None,
         ids = {known[i].profile: i for i in req_ids}
         if len(ids) != len(req_ids):
             raise ValueError(f"rule {function.__name__}: two ids of one profile ({', '.join(req_ids)})")
-        registered = Rule(function, ids, name, reads)
+        registered = Rule(function, ids, name, reads, probe)
         for req_id in req_ids:
             REGISTRY.setdefault(req_id, []).append(registered)
         if on is not None:
             ON.setdefault(on, []).append(registered)
+        if probe is not None:
+            PROBED.append(registered)
         return registered
 
     return register

@@ -31,26 +31,6 @@ def test_limit_100_is_accepted(client, target):
     check_page(page, 0, 100)
 
 
-# (rule, parameter, values): each value alone is answered 400.
-REFUSED = [
-    (params.limit_above_max_refused, "limit", ["101", "1000", "2147483648"]),
-    (params.limit_invalid_refused, "limit", ["-1", "-100", "1.5", "abc", "10abc"]),
-    (params.offset_invalid_refused, "offset", ["-1", "-10", "1.5", "abc"]),
-    (params.order_invalid_refused, "order", ["sideways", "ascending", "1"]),
-]
-
-
-@pytest.mark.parametrize(
-    ("rule", "name", "value"),
-    [pytest.param(rule, name, value, marks=checks(rule), id=f"{name}={value}")
-     for rule, name, values in REFUSED for value in values],
-)
-@probe(lambda target, name, value: (target.chat_id, {name: value}, target.api_key))
-def test_invalid_parameter_is_rejected_with_400(answer, rule, name, value):
-    with evidence(answer):
-        rule(answer.status, f"{name}={value}")
-
-
 @checks(params.repeated_limit)
 @pytest.mark.parametrize("values", [("5", "500"), ("500", "5"), ("5", "7")], ids=lambda v: "&".join(v))
 @probe(lambda target, values: (target.chat_id, [("limit", v) for v in values], target.api_key))
