@@ -11,16 +11,14 @@ from typing import Any
 
 import pytest
 
-from conformance import __version__, fuzzing, options, passive, probes, recording, reproduce, verdicts
+from conformance import __version__, fuzzing, gate, options, passive, probes, recording, reproduce, startup, verdicts
 from conformance.catalogue import for_profile
-from conformance.client import BudgetExhausted, Client, Exchange, Limits, TargetError, Unreachable, reusable
-from conformance.dataset import Dataset, DatasetError, load_dataset
-from conformance.embedded import start_reference
-from conformance.masking import REDACTOR, Secret
+from conformance.client import Client, Exchange
+from conformance.masking import REDACTOR
 from conformance.profiles import BY_NAME
-from conformance.report import append_step_summary, report_data, write_reports
+from conformance.report import report_data
 from conformance.rules import ids_of
-from conformance.settings import Settings, check_dataset_key, resolve
+from conformance.settings import Settings, resolve
 from conformance.results import (CHECKS, ENTRIES, FAILED, INCONCLUSIVE, NOTE, REASON, REPRODUCED, STOPPED,
                                  THROTTLING, UNATTRIBUTED, Results)
 from conformance.target import Target
@@ -32,25 +30,34 @@ INCONCLUSIVE_IDS = pytest.StashKey[str]()  # a test's inconclusive requirements,
 
 
 class Run:
-    """Session state: the settings, the target, its client, the embedded server if any, the results."""
+    """One run of the suite in this process: its settings, what it started (target, client, server), its results;
+    the hooks that feed the results and, at the end, hand them to the gate."""
 
     def __init__(self, config: pytest.Config, settings: Settings) -> None:
         self.config = config
         self.settings = settings
         self.profile = settings.profile
-        self.level = settings.level
-        self.known = settings.known_failures
-        self.results = Results(self.profile.name, dict(self.known))
-        self.target: Target | None = None
-        self.client: Client | None = None
-        self.server = None
+        self.results = Results(self.profile.name, dict(settings.known_failures))
+        self.started: startup.Started | None = None
+        self.started_at = time.monotonic()
         self.written: list[Path] = []
         self.problems: list[str] = []
-        self.started_at = time.monotonic()
-        self._previous_sigterm: Any = None
-        self.parts: str | None = None  # --record: the directory of every process's part file
         self.recorded: tuple[Path, int] | None = None  # --record: the HAR file written, and its number of entries
+        self._previous_sigterm: Any = None
         self._verdicts: dict[str, passive.Verdict] | None = None  # --from-har of captured traffic: judged once
+
+    @property
+    def target(self) -> Target | None:
+        return self.started.target if self.started is not None else None
+
+    @property
+    def client(self) -> Client | None:
+        return self.started.client if self.started is not None else None
+
+    @property
+    def controller(self) -> bool:
+        """The process that reports: the only one, or xdist's controller (not a worker)."""
+        return not hasattr(self.config, "workerinput")
 
     def verdicts(self) -> dict[str, passive.Verdict]:
         """Captured traffic judged by every rule it can show (once per process), requirement id → Verdict."""
@@ -58,64 +65,19 @@ class Run:
             self._verdicts = passive.judge(self.settings.capture)
         return self._verdicts
 
-    # -------------------------------------------------------------- target
     def start(self) -> None:
-        settings = self.settings
-        if settings.capture is not None:
-            self.start_passive(settings.capture)
-            return
-        workerinput = getattr(self.config, "workerinput", None) or {}
-        replay = settings.from_har
-        base_url = workerinput.get("conformance_base_url") or settings.base_url
-        if replay is not None:
-            # A replay talks to no target: the recording names the one it was made against.
-            base_url = str(replay.meta.get("base_url", ""))
-        dataset = self._load(settings.dataset_path) if settings.dataset_path is not None else None
-        embedded = bool(workerinput.get("conformance_embedded")) or not base_url
-        if replay is not None:
-            embedded = bool(replay.meta.get("embedded"))
-        if not base_url:
-            # The embedded server always serves a dataset, even when the suite runs in discovery mode.
-            served = dataset or self._load(self.profile.dataset_path)
-            try:
-                self.server = start_reference(served, self.profile.name)
-            except Exception as exc:  # noqa: BLE001 - one clear message instead of a traceback
-                raise pytest.UsageError(f"could not start the embedded reference server: {exc}") from None
-            base_url = self.server.url
-        elif embedded:
-            served = self._load(self.profile.dataset_path) if dataset is None else dataset
-        else:
-            served = dataset
-        # Against the embedded server, discovery mode still takes keys and ids from the data it serves.
-        self.target = self._target(base_url.rstrip("/"), embedded, dataset, served)
-        limits = Limits(settings.max_requests, settings.rate_limit, settings.max_duration,
-                        workerinput.get("conformance_started_at", self.started_at), settings.max_throttle_wait)
-        keys = {"primary": self.target.api_key, "foreign": self.target.foreign_api_key}
-        recorder = None
-        if settings.record:
-            recording.guard_near_misses(keys)
-            self.parts = workerinput.get("conformance_record_parts") or recording.parts_directory()
-            recorder = recording.Recorder(self.parts, workerinput.get("workerid", "main"))
-        self.client = Client(self.target.base_url, self.target.auth_header, settings.request_timeout, limits,
-                             keys=keys, recorder=recorder, recording=replay, concurrency=settings.concurrency,
-                             reuse=reusable(fixed_data=self.target.dataset is not None))
-
-    def start_passive(self, capture: passive.Capture) -> None:
-        """Captured traffic is judged, nothing is sent: no server, and a client that can answer nothing."""
-        self.target = Target(base_url=", ".join(capture.origins), profile=self.profile,
-                             auth_header=self.settings.auth_header, embedded=False,
-                             captured=f"{capture.source} ({capture.describe()})")
-        self.client = Client(self.target.base_url, self.target.auth_header, self.settings.request_timeout,
-                             Limits(0, None), recording=recording.Recording({}, [], capture.source))
+        self.started = startup.start(self.settings, getattr(self.config, "workerinput", None) or {}, self.started_at)
+        if self.controller:
+            startup.preflight(self.started, self.results)
 
     def finish_recording(self) -> None:
         """--record, on the controller: the part files of every process merged into the HAR file (once)."""
-        if self.parts is None or hasattr(self.config, "workerinput") or self.recorded is not None \
-                or self.target is None:
+        started = self.started
+        if started is None or started.parts is None or not self.controller or self.recorded is not None:
             return
-        if self.client is not None and self.client.recorder is not None:
-            self.client.recorder.close()
-        target = self.target
+        if started.client.recorder is not None:
+            started.client.recorder.close()
+        target = started.target
         meta = {
             "profile": self.profile.name, "mode": target.mode, "base_url": target.base_url,
             "embedded": target.embedded,
@@ -124,80 +86,11 @@ class Run:
         }
         path = Path(self.settings.record)
         try:
-            self.recorded = (path, recording.write_har(path, self.parts, meta, __version__))
+            self.recorded = (path, recording.write_har(path, started.parts, meta, __version__))
         except OSError as exc:
             self.problems.append(f"could not write the HAR file {str(path)!r}: {exc.strerror or exc}")
             return
-        recording.remove_parts(self.parts)
-
-    def _load(self, path: Path) -> Dataset:
-        try:
-            return load_dataset(path, self.profile.name)
-        except DatasetError as exc:
-            raise pytest.UsageError(f"malformed dataset: {exc}") from None
-
-    def _target(self, base_url: str, embedded: bool, dataset: Dataset | None, ids_from: Dataset | None) -> Target:
-        settings = self.settings
-
-        def given_or(value: Any, fallback: Any) -> Any:
-            return value if value is not None else fallback
-
-        def role(name: str) -> Any:
-            return ids_from.roles.get(name) if ids_from is not None else None
-
-        replay = settings.from_har
-        recorded_chats = replay.meta.get("chats", {}) if replay is not None else {}
-        recorded_keys = replay.meta.get("keys", []) if replay is not None else []
-
-        def key(given: str | None, tenant: str) -> Secret | None:
-            chosen = given if given is not None else check_dataset_key(ids_from.tenants.get(tenant) if ids_from else None)
-            if chosen is None and tenant in recorded_keys:
-                # A replay without the key: a stand-in, labelled as the key was (the recording holds labels only).
-                chosen = recording.PLACEHOLDER_KEYS[tenant]
-            return Secret(chosen) if chosen is not None else None
-
-        def chat(given: Any, name: str, role_name: str) -> Any:
-            return given_or(given, given_or(role(role_name), recorded_chats.get(name)))
-
-        return Target(
-            base_url=base_url,
-            profile=self.profile,
-            auth_header=settings.auth_header,
-            embedded=embedded,
-            api_key=key(settings.api_key, "primary"),
-            foreign_api_key=key(settings.foreign_api_key, "foreign"),
-            chat_id=chat(settings.chat_id, "chat_id", "populated"),
-            empty_chat_id=chat(settings.empty_chat_id, "empty_chat_id", "empty"),
-            foreign_chat_id=chat(settings.foreign_chat_id, "foreign_chat_id", "foreign"),
-            dataset=dataset,
-            replayed_from=replay.source if replay is not None else None,
-        )
-
-    def preflight(self) -> None:
-        """One GET before any test: an unreachable target or a rejected key stops the session here."""
-        target, client = self.target, self.client
-        if target.captured is not None:
-            return  # passive: nothing is sent
-        chat = target.chat_id if target.chat_id is not None else target.profile.no_such_chat
-        try:
-            exchange = client.get_messages(chat, key=target.api_key)
-        except Unreachable as exc:
-            self.results.stop("the preflight could not reach the target")
-            pytest.exit(f"conformance: cannot reach the target {target.base_url}: {exc}", returncode=3)
-        except BudgetExhausted as exc:
-            self.results.stop(str(exc))
-            pytest.exit(f"conformance: {exc}", returncode=2)
-        except TargetError:
-            return  # it answers, if badly: the checks will say how
-        except recording.NotRecorded:
-            return  # a replay of a run whose preflight asked otherwise: the checks find their own
-        if target.api_key is not None and exchange.status == 401:
-            self.results.stop("the preflight's key was rejected")
-            pytest.exit(
-                f"conformance: the target {target.base_url} rejects the API key (401 for GET {exchange.url}); "
-                "check --api-key / CONFORMANCE_API_KEY and --auth-header",
-                returncode=3,
-            )
+        recording.remove_parts(started.parts)
 
     def catch_sigterm(self) -> None:
         if threading.current_thread() is threading.main_thread():
@@ -207,14 +100,16 @@ class Run:
         if self._previous_sigterm is not None:
             signal.signal(signal.SIGTERM, self._previous_sigterm)
             self._previous_sigterm = None
-        if self.client is not None:
-            self.client.close()
+        started = self.started
+        if started is None:
+            return
+        started.client.close()
         self.finish_recording()
-        if self.parts is not None and not hasattr(self.config, "workerinput"):
-            recording.remove_parts(self.parts)
-        if self.server is not None:
-            self.server.stop()
-            self.server = None
+        if started.parts is not None and self.controller:
+            recording.remove_parts(started.parts)
+        if started.server is not None:
+            started.server.stop()
+            started.server = None
 
     # -------------------------------------------------------------- hooks on the controller (or the only process)
     def interrupt(self, signum: int, frame: Any) -> None:
@@ -251,77 +146,27 @@ class Run:
 
     @pytest.hookimpl(trylast=True)
     def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
-        if hasattr(self.config, "workerinput") or self.target is None:
+        if not self.controller or self.target is None:
             return
-        results = self.results
-        stopped_by_the_suite = bool(session.shouldstop) or not results.complete  # a limit, a signal, the preflight
-        stop = session.shouldstop or session.shouldfail
-        if stop:
-            results.stop(str(stop))
-        elif exitstatus == pytest.ExitCode.INTERRUPTED:
-            results.stop("interrupted")
-        elif exitstatus == pytest.ExitCode.INTERNAL_ERROR:
-            results.stop("the suite crashed (INTERNALERROR)")
-        elif exitstatus not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
-            results.stop(f"pytest exit status {int(exitstatus)}")
+        results, level = self.results, self.settings.level
+        stopped_by_the_suite = gate.note_stop(results, session, exitstatus)
         results.note_throttling(self.throttling())  # the preflight's, or the only process's
         results.finish()
         self.finish_recording()
-        har = None
-        if self.recorded is not None:
-            har = {"recorded": str(self.recorded[0]), "entries": self.recorded[1]}
-        elif self.settings.from_har is not None:
-            har = {"replayed": self.settings.from_har.source}
-        elif self.settings.capture is not None:
-            capture = self.settings.capture
-            har = {"captured": capture.source, "entries": capture.entries, "judged": len(capture.exchanges),
-                   "set_aside": dict(capture.set_aside)}
-        data = report_data(results, self.target.base_url, self.target.mode, self.level, har)
-        directory = self.settings.report_dir
-        if directory:
-            try:
-                self.written = write_reports(directory, data)
-            except OSError as exc:
-                self.problems.append(f"could not write the reports into {directory!r}: {exc.strerror or exc}")
-        try:
-            append_step_summary(data)
-        except OSError as exc:
-            self.problems.append(f"could not append to GITHUB_STEP_SUMMARY: {exc.strerror or exc}")
-        if stopped_by_the_suite and exitstatus in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
-            session.exitstatus = pytest.ExitCode.INTERRUPTED  # stopped by a limit: incomplete, whatever failed
-        # The gate: failures below --level are warnings; they never make the exit status non-zero.
-        elif exitstatus == pytest.ExitCode.TESTS_FAILED and results.complete and not results.failing(self.level) \
-                and not results.unattributed_failures:
-            session.exitstatus = pytest.ExitCode.OK
+        data = report_data(results, self.target.base_url, self.target.mode, level,
+                           gate.har_facts(self.settings, self.recorded))
+        self.written, problems = gate.write(data, self.settings.report_dir)
+        self.problems += problems
+        status = gate.exit_status(results, exitstatus, level, stopped_by_the_suite)
+        if status is not None:
+            session.exitstatus = status
 
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
-        if hasattr(self.config, "workerinput") or self.target is None:
+        if not self.controller or self.target is None:
             return
-        terminalreporter.section("conformance")
-        terminalreporter.write_line(f"target: {self.target.describe()}")
-        if not getattr(self.config, "workerinput", None) and self.config.getoption("numprocesses", None) in (None, 0):
-            reused = self.client.answers.given
-            terminalreporter.write_line(f"requests sent: {self.client.limits.sent} (all GET)" + (
-                f"; {reused} more answered as an identical earlier GET was" if reused else ""))
-        if self.results.not_exercised():
-            terminalreporter.write_line(f"not exercised by this traffic: "
-                                        f"{' '.join(r.requirement.id for r in self.results.not_exercised())}")
-        warnings = [r for r in self.results.by_id.values() if r.status == "fail" and r not in self.results.failing(self.level)]
-        for result in warnings:
-            terminalreporter.write_line(f"warning: {result.requirement.headline()}", yellow=True)
-        for result in self.results.by_id.values():
-            if result.now_passing:
-                terminalreporter.write_line(
-                    f"known failure now passes: {result.requirement.id}; remove it from --known-failures", green=True)
-        for finding in self.results.unattributed_failures:
-            terminalreporter.write_line(f"finding under no requirement: {finding.splitlines()[0]}", red=True)
-        for path in self.written:
-            terminalreporter.write_line(f"report: {path}")
-        if self.recorded is not None:
-            terminalreporter.write_line(f"recording: {self.recorded[0]} ({self.recorded[1]} HAR entries)")
-        for problem in self.problems:
-            terminalreporter.write_line(f"error: {problem}", red=True)
-        terminalreporter.write_line(self.results.summary_line(), bold=True)
+        in_one_process = self.config.getoption("numprocesses", None) in (None, 0)
+        gate.summary(terminalreporter, self.results, self.settings.level, self.target,
+                     self.client if in_one_process else None, self.written, self.recorded, self.problems)
 
 
 # ------------------------------------------------------------------ hooks
@@ -380,8 +225,7 @@ def pytest_sessionstart(session: pytest.Session) -> None:
         return
     run.catch_sigterm()
     run.start()
-    if not hasattr(session.config, "workerinput"):
-        run.preflight()
+    if run.controller:
         reporter = session.config.pluginmanager.get_plugin("terminalreporter")
         if reporter is not None:
             reporter.write_line(f"conformance target: {run.target.describe()}", bold=True)
@@ -408,8 +252,8 @@ def pytest_configure_node(node: Any) -> None:
     node.workerinput["conformance_base_url"] = run.target.base_url
     node.workerinput["conformance_embedded"] = run.target.embedded
     node.workerinput["conformance_started_at"] = run.started_at
-    if run.parts is not None:
-        node.workerinput["conformance_record_parts"] = run.parts
+    if run.started.parts is not None:
+        node.workerinput["conformance_record_parts"] = run.started.parts
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
@@ -515,7 +359,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Any:
         failed = explained.failed
         text, reason = explained.text, verdicts.first_line(explained.text)
         exchange = getattr(call.excinfo.value, "exchange", None)
-        if failed and not explained.stopped and exchange is not None and not run.known.keys() >= set(failed):
+        if failed and not explained.stopped and exchange is not None and not run.settings.known_failures.keys() >= set(failed):
             checked = reproduce.recheck(exchange)
             text += "\n" + checked.note if checked.note else ""
             if checked.reproduced is not None:
@@ -531,9 +375,9 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Any:
         if explained.stopped:
             report.user_properties.append((STOPPED, explained.stopped))
             item.session.shouldstop = explained.stopped
-        elif failed and not explained.unattributed and all(f in run.known for f in failed):
+        elif failed and not explained.unattributed and all(f in run.settings.known_failures for f in failed):
             report.outcome = "skipped"
-            report.wasxfail = "known failure: " + "; ".join(f"{f}: {run.known[f]}" for f in failed)
+            report.wasxfail = "known failure: " + "; ".join(f"{f}: {run.settings.known_failures[f]}" for f in failed)
     elif report.skipped and isinstance(report.longrepr, tuple):
         report.user_properties.append((REASON, str(report.longrepr[2]).removeprefix("Skipped: ")))
     return report
