@@ -29,7 +29,7 @@ def load_known_failures(path: str | Path) -> dict[str, str]:
     if data is None:
         return {}
     if not isinstance(data, dict):
-        raise KnownFailuresError(f"{path}: expected a mapping of requirement id to reason, e.g. 'PAGE-HAS-MORE: tracked in BUG-12'")
+        raise KnownFailuresError(f"{path}: expected a mapping of requirement id to reason, e.g. '<requirement id>: tracked in BUG-12'")
     known = requirements()
     result = {}
     for req_id, reason in data.items():

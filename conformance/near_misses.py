@@ -18,4 +18,4 @@ NEAR_MISSES: dict[str, Callable[[str], str]] = {
     "extended": lambda k: k + "0",
     "prefix only": lambda k: k[: max(1, len(k) // 2)],
 }
-OTHER_CASE: Callable[[str], str] = str.swapcase  # a key in other letter case: a SHOULD (AUTH-KEY-CASE)
+OTHER_CASE: Callable[[str], str] = str.swapcase  # a key in other letter case: a SHOULD (access.other_case_401)

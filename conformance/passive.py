@@ -347,7 +347,7 @@ class Query:
     @classmethod
     def of(cls, pairs: Sequence[tuple[str, str]], profile: Profile) -> Query:
         if not profile.messages_key:
-            return cls()  # org-token defines no parameter; others are ignored (ORG-PARAM-UNKNOWN-IGNORED)
+            return cls()  # org-token defines no parameter; others are ignored (params.unknown_ignored)
         given: dict[str, list[str]] = defaultdict(list)
         for name, value in pairs:
             given[name].append(value)
@@ -573,7 +573,7 @@ def judge_walks(ledger: Ledger, read: Sequence[tuple[Captured, Query, pages.Page
 def judge_chat_scope(ledger: Ledger, by_chat: Mapping[Any, list[dict[str, Any]]],
                      read: Sequence[tuple[Captured, Query, pages.Page]]) -> None:
     """Whole walks of two chats: no message is in both (each page holds only its chat's messages), and no id is
-    given to two messages (an id met in two chats on messages that differ: MSG-ID-UNIQUE, not the same message)."""
+    given to two messages (an id met in two chats on messages that differ: pagination.ids_unique, not the same message)."""
     if len(by_chat) < 2:
         return
     ledger.situations.add("two chats walked")
@@ -592,7 +592,7 @@ def judge_chat_scope(ledger: Ledger, by_chat: Mapping[Any, list[dict[str, Any]]]
             pagination.chat_scoped(ids, set(ids) - shared)
     with ledger.judging(next(c.exchange for c, _, _ in read if c.chat in by_chat)):
         pagination.ids_unique({chat: list(dict.fromkeys(m.get("id") for m in messages if m.get("id") not in shared))
-                               for chat, messages in by_chat.items()})  # a repeat within a walk: PAGE-PARTITION's
+                               for chat, messages in by_chat.items()})  # a repeat within a walk: pagination.partition's
 
 
 def judge_walk(ledger: Ledger, chat: Any, order: str, limit: int,

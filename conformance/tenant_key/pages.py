@@ -96,7 +96,7 @@ class Walk:
         return [t for page in self.pages for t in page.instants()]
 
     def order_instants(self) -> list[dt.datetime]:
-        """created_at in the order the walk read them, to hold to ORDER-ASC/ORDER-DESC across pages.
+        """created_at in the order the walk read them, to hold to the order rules across pages.
 
         On a walk the chat moved under, a message met again is left out where it repeats: newer messages push
         older ones onto the next page of a desc walk, and the repeat says nothing about order.
@@ -280,20 +280,20 @@ def check_walk(result: Walk) -> None:
 
 
 def stable_total(result: Walk, page: Page) -> None:
-    """PAGE-TOTAL over a walk: `page` says the total its first page said."""
+    """pagination.total over a walk: `page` says the total its first page said."""
     with evidence(page.exchange):
         pagination.total(result.total, page.total, f"the first page's; it changed at offset {page.offset}")
 
 
 def check_order_across(result: Walk) -> None:
-    """ORDER-ASC/ORDER-DESC over the whole walk, across its page boundaries."""
+    """The order rules over the whole walk, across its page boundaries."""
     instants = result.order_instants()
     if len(instants) > 1:  # fewer are in any order: the rule would hold without judging anything
         ordering.sorted_as(result.order)(instants)
 
 
 def check_partition(result: Walk, full: Any = None) -> None:
-    """PAGE-PARTITION on the walk: every message once (and all of `full`, the chat's ids when the dataset gives
+    """pagination.partition on the walk: every message once (and all of `full`, the chat's ids when the dataset gives
     them) over the whole chat; on a walk in windows, every message of each window's range once, none in two."""
     if result.whole:
         pagination.partition([p.ids for p in result.pages], result.total, full)
