@@ -10,7 +10,7 @@ from conformance.probes import probe
 from conformance.rules import answers, checks
 from conformance.rules.registry import PROBED
 
-CASES = [pytest.param(rule, query, marks=checks(rule), id=f"{rule.name}:{answers.Probed(None, query).what}")
+CASES = [pytest.param(rule, query, marks=checks(rule), id=f"{rule.name}:{answers.query_text(query)}")
          for rule in PROBED for query in rule.probe.queries]
 
 

@@ -14,7 +14,7 @@ from typing import Any
 
 from conformance.rules.registry import Kind, applicable, judge
 
-__all__ = ["ERROR", "PAGE", "Kind", "Paged", "Probe", "Probed", "applicable", "asking", "judge"]
+__all__ = ["ERROR", "PAGE", "Kind", "Paged", "Probe", "Probed", "applicable", "asking", "judge", "query_text"]
 
 ERROR = Kind("answer with a 4xx or 5xx status")  # the answer: its Exchange
 PAGE = Kind("tenant-key page (a 200) to a valid query")  # the answer: Paged
@@ -61,4 +61,8 @@ class Probed:
 
     @property
     def what(self) -> str:
-        return "&".join(f"{name}={value}" for name, value in self.query) or "no query"
+        return query_text(self.query)
+
+
+def query_text(query: Query) -> str:
+    return "&".join(f"{name}={value}" for name, value in query) or "no query"
