@@ -119,18 +119,6 @@ def test_every_answer_is_application_json(client, target, need, label):
         http.json_content_type[target.profile](exchange.content_type, exchange.status)
 
 
-@checks(http.error_is_object_of_strings)
-@pytest.mark.parametrize("label", list(ERROR_REQUESTS))
-def test_error_bodies_are_objects_of_strings(client, target, need, label):
-    chat, token = ERROR_REQUESTS[label]
-    need(*(n for n in (chat, token) if n in ("chat_id", "api_key", "foreign_chat_id")))
-    exchange = send(client, target, chat, token)
-    with evidence(exchange):
-        if exchange.status < 400:
-            pytest.skip(f"{label} was not answered with an error ({exchange.status}); other checks judge that")
-        http.error_is_object_of_strings(exchange.body)
-
-
 ODD_CHAT_IDS = ["99999999999999999999999", "-1", "0x10", "1;DROP TABLE chats", "%00"]
 
 

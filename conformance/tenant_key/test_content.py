@@ -103,16 +103,6 @@ def test_every_answer_is_application_json(answer, target, label):
         http.json_content_type[target.profile](answer.content_type, answer.status)
 
 
-@checks(http.error_is_json_object)
-@pytest.mark.parametrize("label", list(ERROR_REQUESTS))
-@probe(labelled)
-def test_error_bodies_are_json_objects(answer, label):
-    with evidence(answer):
-        if answer.status < 400:
-            pytest.skip(f"{label} was not answered with an error ({answer.status}); other checks judge that")
-        http.error_is_json_object(answer.body)
-
-
 @checks(http.no_internals_in_5xx, http.no_internals)
 @pytest.mark.parametrize("label", [*ERROR_REQUESTS, *ODD_REQUESTS])
 @probe(labelled)
