@@ -57,7 +57,7 @@ def har_facts(settings: Settings, recorded: tuple[Path, int] | None) -> dict[str
     return None
 
 
-def write(data: dict[str, Any], directory: str | None) -> tuple[list[Path], list[str]]:
+def write(data: dict[str, Any], directory: str | None, step_summary: str | None) -> tuple[list[Path], list[str]]:
     """The reports (--conformance-report) and the GitHub step summary: the files written, and what failed."""
     written: list[Path] = []
     problems = []
@@ -67,7 +67,7 @@ def write(data: dict[str, Any], directory: str | None) -> tuple[list[Path], list
         except OSError as exc:
             problems.append(f"could not write the reports into {directory!r}: {exc.strerror or exc}")
     try:
-        append_step_summary(data)
+        append_step_summary(data, step_summary)
     except OSError as exc:
         problems.append(f"could not append to GITHUB_STEP_SUMMARY: {exc.strerror or exc}")
     return written, problems

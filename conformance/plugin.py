@@ -155,7 +155,7 @@ class Run:
         self.finish_recording()
         data = report_data(results, self.target.base_url, self.target.mode, level,
                            gate.har_facts(self.settings, self.recorded))
-        self.written, problems = gate.write(data, self.settings.report_dir)
+        self.written, problems = gate.write(data, self.settings.report_dir, self.settings.step_summary)
         self.problems += problems
         status = gate.exit_status(results, exitstatus, level, stopped_by_the_suite)
         if status is not None:
@@ -164,9 +164,8 @@ class Run:
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
         if not self.controller or self.target is None:
             return
-        in_one_process = self.config.getoption("numprocesses", None) in (None, 0)
         gate.summary(terminalreporter, self.results, self.settings.level, self.target,
-                     self.client if in_one_process else None, self.written, self.recorded, self.problems)
+                     self.client if self.settings.one_process else None, self.written, self.recorded, self.problems)
 
 
 # ------------------------------------------------------------------ hooks

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 from pathlib import Path
 
 from conformance import __version__
@@ -116,8 +115,8 @@ def write_reports(directory: str, data: dict) -> list[Path]:
     return [json_path, md_path]
 
 
-def append_step_summary(data: dict) -> None:
-    summary = os.environ.get("GITHUB_STEP_SUMMARY")
+def append_step_summary(data: dict, summary: str | None) -> None:
+    """The Markdown report appended to the GitHub step summary file, when the run has one."""
     if summary:
         with open(summary, "a", encoding="utf-8") as handle:
             handle.write(REDACTOR.scrub(render_markdown(data)) + "\n")

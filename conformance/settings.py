@@ -6,6 +6,7 @@ code looks an option up by its flag.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -48,6 +49,8 @@ class Settings:
     record: str | None = None  # --record: the HAR file to write
     from_har: Recording | None = field(default=None, repr=False)  # --from-har: the recording answering every request
     capture: Capture | None = field(default=None, repr=False)  # --from-har of traffic captured elsewhere: judged passively
+    one_process: bool = True  # no xdist workers (-n): this process sends every request
+    step_summary: str | None = None  # GITHUB_STEP_SUMMARY: the file the Markdown report is appended to
 
 
 def resolve(config: pytest.Config) -> Settings:
@@ -107,6 +110,8 @@ def resolve(config: pytest.Config) -> Settings:
         record=record,
         from_har=recording,
         capture=capture,
+        one_process=config.getoption("numprocesses", None) in (None, 0),
+        step_summary=os.environ.get("GITHUB_STEP_SUMMARY") or None,
     )
 
 
