@@ -217,7 +217,8 @@ def run_case(case: Any, target: Target, client: Client, checks: Sequence[Callabl
     _refuse_unreadable_json(exchange, target.profile)
     token = SENT.set(Sent(pick, exchange, target))
     try:
-        case.validate_response(_as_schemathesis(exchange), checks=[*BUILTIN_CHECKS, expected_status, error_answers, *checks],
+        case.validate_response(_as_schemathesis(exchange),
+                               checks=[*BUILTIN_CHECKS, expected_status, error_answers, *checks],
                                headers=headers, transport_kwargs=kwargs)
     except FailureGroup as group:
         ids: set[str] = set()

@@ -573,7 +573,8 @@ def judge_walks(ledger: Ledger, read: Sequence[tuple[Captured, Query, pages.Page
 def judge_chat_scope(ledger: Ledger, by_chat: Mapping[Any, list[dict[str, Any]]],
                      read: Sequence[tuple[Captured, Query, pages.Page]]) -> None:
     """Whole walks of two chats: no message is in both (each page holds only its chat's messages), and no id is
-    given to two messages (an id met in two chats on messages that differ: pagination.ids_unique, not the same message)."""
+    given to two messages (an id met in two chats on messages that differ: pagination.ids_unique, not the same
+    message)."""
     if len(by_chat) < 2:
         return
     ledger.situations.add("two chats walked")

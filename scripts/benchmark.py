@@ -60,8 +60,8 @@ def side_by_side(profile: str, runs: int, latency_ms: float, extra: list[str]) -
     commands = {
         "suite": [sys.executable, "-m", "pytest", str(ROOT / "conformance"), "-q", "-p", "no:cacheprovider",
                   "--profile", profile, "--base-url", running.url, *extra],
-        "schemathesis run": [sys.executable, "-m", "schemathesis.cli", "run", str(spec), "--url", running.url, "--header",
-                             f"{BY_NAME[profile].auth_header}: {data.tenants['primary']}"],
+        "schemathesis run": [sys.executable, "-m", "schemathesis.cli", "run", str(spec), "--url", running.url,
+                             "--header", f"{BY_NAME[profile].auth_header}: {data.tenants['primary']}"],
     }
     times: dict[str, list[float]] = {name: [] for name in commands}
     sent: dict[str, list[int]] = {name: [] for name in commands}

@@ -46,7 +46,7 @@ class Rule:
     function: Callable[..., Any]
     ids: Mapping[str, str]  # profile name → requirement id
     label: str | None = None  # its name when one function serves several rules
-    reads: Callable[[Any], tuple[Any, ...] | None] | None = None  # on a kind: its arguments, None where it does not apply
+    reads: Callable[[Any], tuple[Any, ...] | None] | None = None  # its arguments from an answer (None: not for it)
     probe: Any = None  # answers.Probe: the requests that show it, sent by the common check of probed rules
 
     @property
