@@ -394,7 +394,8 @@ def inconclusive(item: pytest.Item, report: pytest.TestReport, explained: verdic
 
 
 # Arguments a check takes from the run's profile, one test per value: argument → Profile attribute.
-PROFILE_VALUES = {"unknown_chat_id": "unknown_chats", "malformed_chat_id": "malformed_chat_ids"}
+PROFILE_VALUES = {"unknown_chat_id": "unknown_chats", "malformed_chat_id": "malformed_chat_ids",
+                  "odd_input": "odd_inputs"}
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:

@@ -17,6 +17,19 @@ ChatId = Union[str, int]  # a UUID string (tenant-key) or an integer (org-token)
 
 
 @dataclass(frozen=True)
+class OddInput:
+    """A request no client should send, to be answered without a server error or internals: a query for the
+    caller's own chat, or (chat_id) a path value of the wrong form."""
+
+    label: str
+    query: tuple[tuple[str, str], ...] = ()
+    chat_id: str | None = None  # None: the caller's own chat
+
+    def __repr__(self) -> str:
+        return self.label
+
+
+@dataclass(frozen=True)
 class Profile:
     name: str
     checks: str  # the package (a folder of conformance/) that holds this variant's checks
@@ -33,6 +46,7 @@ class Profile:
     foreign_status: int  # what a chat of another tenant (organisation) is answered
     item_depth: int  # how deep in a 200 body's schema path one message begins
     messages_key: str | None  # where a 200 body holds its messages: under this key, or (None) the body itself
+    odd_inputs: tuple[OddInput, ...] = ()  # requests no client should send, answered without a 5xx or internals
 
     @property
     def no_such_chat(self) -> ChatId:
@@ -88,6 +102,16 @@ TENANT_KEY = Profile(
     malformed_chat_ids=("not-a-uuid", "12345", "zzzzzzzz-zzzz-zzzz-zzzz-zzzzzzzzzzzz", "' OR '1'='1"),
     malformed_statuses=(400, 404), messages_name_their_chat=False,
     rejections=("400", "401", "404"), foreign_status=404, item_depth=2, messages_key="messages",
+    odd_inputs=(
+        OddInput("limit=101", (("limit", "101"),)), OddInput("offset=-1", (("offset", "-1"),)),
+        OddInput("limit=1e309", (("limit", "1e309"),)),
+        OddInput("limit=99999999999999999999999", (("limit", "99999999999999999999999"),)),
+        OddInput("offset=99999999999999999999999", (("offset", "99999999999999999999999"),)),
+        OddInput("limit=NaN", (("limit", "NaN"),)), OddInput("offset=0x10", (("offset", "0x10"),)),
+        OddInput("order=%00", (("order", "\x00"),)),
+        OddInput("order=desc;drop", (("order", "desc'; DROP TABLE messages; --"),)),
+        OddInput("limit repeated", (("limit", "5"), ("limit", "500"))),
+    ),
 )
 ORG_TOKEN = Profile(
     name="org-token", checks="org_token", spec_file="org-token.yaml", dataset_file="org-dataset.json",
@@ -95,6 +119,8 @@ ORG_TOKEN = Profile(
     unknown_chats=(987654321, 0), malformed_chat_ids=("abc", "1.5", "12abc", "1e3"), malformed_statuses=(400,),
     messages_name_their_chat=True,
     rejections=("400", "401", "403", "404"), foreign_status=403, item_depth=1, messages_key=None,
+    odd_inputs=tuple(OddInput(chat_id, chat_id=chat_id)
+                     for chat_id in ("99999999999999999999999", "-1", "0x10", "1;DROP TABLE chats", "%00")),
 )
 
 BY_NAME: dict[str, Profile] = {p.name: p for p in (TENANT_KEY, ORG_TOKEN)}

@@ -1,0 +1,67 @@
+"""HTTP, in every profile: answers are JSON, error answers meet every rule of an error answer (answers.ERROR: the
+profile's error shape, no internals), and requests no client should send get no server error.
+
+`odd_input` is drawn from the run's profile (Profile.odd_inputs; the plugin parametrizes it).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from conformance.masking import Secret
+from conformance.probes import probe
+from conformance.rules import answers, checks, http
+from conformance.violations import evidence
+
+INVALID = "not-a-real-key-7c1d9e"
+
+# Requests every profile refuses: label → the probe (chat, query, key), or why this target cannot send it.
+ERRORS = {
+    "no key": lambda target: (target.chat_id, None, None),
+    "invalid key": lambda target: (target.chat_id, None, Secret(INVALID)),
+    "unknown chat": lambda target: (target.profile.no_such_chat, None, target.api_key),
+    "malformed chat id": lambda target: (target.profile.malformed_chat_ids[0], None, target.api_key),
+    "another tenant's chat": lambda target: target.missing("foreign_chat_id") or (
+        target.foreign_chat_id, None, target.api_key),
+}
+OWN_CHAT = "the caller's own chat"
+REQUESTS = {OWN_CHAT: lambda target: (target.chat_id, None, target.api_key), **ERRORS}
+
+
+def odd(target, odd_input):
+    chat_id = odd_input.chat_id if odd_input.chat_id is not None else target.chat_id
+    return chat_id, list(odd_input.query) or None, target.api_key
+
+
+@checks(http.json_content_type)
+@pytest.mark.parametrize("label", list(REQUESTS))
+@probe(lambda target, label: REQUESTS[label](target))
+def test_every_answer_is_application_json(answer, target, label):
+    with evidence(answer):
+        http.json_content_type[target.profile](answer.content_type, answer.status)
+
+
+@checks(answers.ERROR)
+@pytest.mark.parametrize("label", list(ERRORS))
+@probe(lambda target, label: ERRORS[label](target))
+def test_every_error_answer_meets_the_rules_of_an_error(answer, target, label):
+    with evidence(answer):
+        if answer.status < 400:
+            pytest.skip(f"{label} was not answered with an error ({answer.status}); other checks judge that")
+        answers.judge(answers.ERROR, answer, target.profile)
+
+
+@checks(http.no_server_error, http.status_documented)
+@probe(odd)
+def test_odd_input_is_answered_without_a_server_error(answer, target, odd_input):
+    with evidence(answer):
+        http.no_server_error[target.profile](answer.status)
+        http.status_documented[target.profile](answer.status, target.profile.name)
+
+
+@checks(http.no_internals_in_5xx, http.no_internals)
+@probe(odd)
+def test_no_answer_to_odd_input_exposes_internals(answer, target, odd_input):
+    with evidence(answer):
+        http.no_internals_in_5xx[target.profile](answer.status, answer.body)
+        http.no_internals[target.profile](answer.body)
