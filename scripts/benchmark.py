@@ -16,7 +16,9 @@ from __future__ import annotations
 import argparse
 import re
 import statistics
+import shutil
 import subprocess
+import tempfile
 import sys
 import time
 from pathlib import Path
@@ -65,16 +67,18 @@ def side_by_side(profile: str, runs: int, latency_ms: float, extra: list[str]) -
     }
     times: dict[str, list[float]] = {name: [] for name in commands}
     sent: dict[str, list[int]] = {name: [] for name in commands}
+    scratch = tempfile.mkdtemp(prefix="benchmark-")  # schemathesis run writes its cache into the current directory
     try:
         for _ in range(runs):
             for name, command in commands.items():
                 before, started = served[0], time.perf_counter()
-                run = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
+                run = subprocess.run(command, cwd=scratch, capture_output=True, text=True)
                 times[name].append(time.perf_counter() - started)
                 sent[name].append(served[0] - before)
                 print(f"{name}: exit {run.returncode}, {times[name][-1]:.2f} s wall, {sent[name][-1]} requests")
     finally:
         running.stop()
+        shutil.rmtree(scratch, ignore_errors=True)
     suite, plain = (statistics.median(times[name]) for name in commands)
     print(f"{profile} with {latency_ms:g} ms per answer: suite median {suite:.2f} s ({max(sent['suite'])} requests), "
           f"schemathesis run median {plain:.2f} s ({max(sent['schemathesis run'])} requests); ratio "
