@@ -1,4 +1,4 @@
-"""Keys that are almost a valid key: each must be refused like any other wrong key."""
+"""Wrong keys: one no tenant has, and keys that are almost a valid key; each must be refused like any other."""
 
 from __future__ import annotations
 
@@ -11,6 +11,8 @@ def one_character_changed(key: str) -> str:
     middle = len(key) // 2
     return key[:middle] + ("8" if key[middle:middle + 1] == "7" else "7") + key[middle + 1:]
 
+
+INVALID_KEY = "not-a-real-key-7c1d9e"  # no tenant's key (the same in every check, so one request serves them all)
 
 NEAR_MISSES: dict[str, Callable[[str], str]] = {
     "one character changed": one_character_changed,

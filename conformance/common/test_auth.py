@@ -6,12 +6,10 @@ from __future__ import annotations
 import pytest
 
 from conformance.masking import Secret
-from conformance.near_misses import NEAR_MISSES, OTHER_CASE
+from conformance.near_misses import INVALID_KEY as INVALID, NEAR_MISSES, OTHER_CASE
 from conformance.probes import probe
 from conformance.rules import access, checks
 from conformance.violations import evidence
-
-INVALID = "not-a-real-key-7c1d9e"
 
 
 def chat_or_unknown(target):

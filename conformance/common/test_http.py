@@ -9,16 +9,15 @@ from __future__ import annotations
 import pytest
 
 from conformance.masking import Secret
+from conformance.near_misses import INVALID_KEY
 from conformance.probes import probe
 from conformance.rules import answers, checks, http
 from conformance.violations import evidence
 
-INVALID = "not-a-real-key-7c1d9e"
-
 # Requests every profile refuses: label → the probe (chat, query, key), or why this target cannot send it.
 ERRORS = {
     "no key": lambda target: (target.chat_id, None, None),
-    "invalid key": lambda target: (target.chat_id, None, Secret(INVALID)),
+    "invalid key": lambda target: (target.chat_id, None, Secret(INVALID_KEY)),
     "unknown chat": lambda target: (target.profile.no_such_chat, None, target.api_key),
     "malformed chat id": lambda target: (target.profile.malformed_chat_ids[0], None, target.api_key),
     "another tenant's chat": lambda target: target.missing("foreign_chat_id") or (
