@@ -37,7 +37,7 @@ from conformance.rules import access, answers, bodies, chats, http, ordering, pa
 from conformance.rules.params import DEFAULTS
 from conformance.rules.registry import Rule, watched
 from conformance.tenant_key import pages
-from conformance.violations import Inconclusive, Violation, evidence
+from conformance.violations import Inconclusive, Violation, Violations, evidence, flatten
 
 ENDPOINT = re.compile(r"(?P<prefix>.*)/api/v1/chats/(?P<chat>[^/]+)/messages/?")
 # Header and query names whose values are credentials: masked in all output, whatever the profile's header.
@@ -219,29 +219,36 @@ class Ledger:
     @contextlib.contextmanager
     def judging(self, exchange: Exchange, entries: Sequence[str] = (), conclusive: bool = True) -> Iterator[None]:
         """Rules run inside are recorded on these entries (default: the exchange's). The block stops at the first
-        rule broken, as a check does. `conclusive=False`: a weaker reading than the requirement's, whose failure
+        finding of a rule called alone; a kind of answer (answers.judge) runs every rule of it and gives every finding,
+        as in a check. `conclusive=False`: a weaker reading than the requirement's, whose failure
         counts but whose pass proves nothing."""
         entries = list(entries) or [exchange.har_id or "?"]
         held: list[str] = []
         try:
             with watched(lambda req_id, ok: held.append(req_id) if ok else None), evidence(exchange):
                 yield
-        except Violation as violation:
-            shown = violation.exchange.har_id if violation.exchange is not None else None
-            key = (violation.requirement, shown or entries[0], violation.detail)
-            if key not in self._seen:
-                self._seen.add(key)
-                if len(entries) > 1:  # a rule across pages: name every page of the walk
-                    violation = Violation(violation.requirement, f"{violation.detail} (the walk of HAR entries "
-                                          f"{', '.join(entries)})", violation.exchange)
-                self.by_id[violation.requirement].broken.append(violation)
-        except Inconclusive as moved:
-            for req_id in {i for r in moved.rules for i in r.ids.values()}:
-                self.by_id[req_id].inconclusive.append(moved)
+        except (Violation, Violations, Inconclusive) as found:  # every rule the block saw broken, or moved under
+            for finding in flatten(found):
+                if isinstance(finding, Violation):
+                    self.broken(finding, entries)
+                else:
+                    for req_id in {i for r in finding.rules for i in r.ids.values()}:
+                        self.by_id[req_id].inconclusive.append(finding)
         finally:
             if conclusive:
                 for req_id in dict.fromkeys(held):
                     self.by_id[req_id].held_on.update(dict.fromkeys(entries))
+
+
+    def broken(self, violation: Violation, entries: Sequence[str]) -> None:
+        shown = violation.exchange.har_id if violation.exchange is not None else None
+        key = (violation.requirement, shown or entries[0], violation.detail)
+        if key not in self._seen:
+            self._seen.add(key)
+            if len(entries) > 1:  # a rule across pages: name every page of the walk
+                violation = Violation(violation.requirement, f"{violation.detail} (the walk of HAR entries "
+                                      f"{', '.join(entries)})", violation.exchange)
+            self.by_id[violation.requirement].broken.append(violation)
 
 
 def judge(capture: Capture) -> dict[str, Verdict]:
