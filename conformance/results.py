@@ -83,7 +83,9 @@ class Results:
         """
         if props.get(STOPPED):
             self.stop(props[STOPPED])
-            return  # not run: it proves and breaks nothing
+            if not props.get(FAILED):
+                return  # not run: it proves and breaks nothing
+            # else a stop that is itself a finding (a target gone silent): its requirement fails
         checked = props.get(CHECKS, "").split()
         self.selected.update(checked)
         held = props.get(HELD, "").split()

@@ -7,7 +7,7 @@ import traceback
 from dataclasses import dataclass, field
 
 from conformance.catalogue import requirements
-from conformance.client import BudgetExhausted, TargetError
+from conformance.client import BudgetExhausted, TargetError, TargetSilent
 from conformance.fuzzing import GeneratedCaseFailed
 from conformance.profiles import Profile
 from conformance.rules import http, ids_of
@@ -70,6 +70,10 @@ def explain(exc: BaseException, profile: Profile) -> Explanation:
         reasons = {r: f"{headline(r)} — a generated request broke it (Schemathesis)" for r in exc.requirements}
         return Explanation(exc.requirements, text, exc.unattributed, entries=[exc.har_id] if exc.har_id else [],
                            reasons=reasons)
+    if isinstance(exc, TargetSilent):  # the run stops, and the silence is the target's failure to answer
+        answers = http.answered[profile].id
+        text = f"{headline(answers)}\n  what broke: {exc}"
+        return Explanation([answers], text, stopped=str(exc), reasons={answers: first_line(text)})
     if isinstance(exc, BudgetExhausted):
         return Explanation([], f"not run: {exc}", stopped=str(exc))  # the suite's limit, not the target's fault
     if isinstance(exc, TargetError):
