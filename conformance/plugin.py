@@ -32,7 +32,7 @@ if sys.version_info < (3, 11):
 RUN = pytest.StashKey["Run"]()
 SENT_AHEAD = pytest.StashKey[set]()  # the families of probes already sent ahead
 KEY_ATTRIBUTES = {"primary": "api_key", "foreign": "foreign_api_key"}
-INCONCLUSIVE_IDS = pytest.StashKey[str]()  # a test's inconclusive requirements, carried to its teardown (junit)
+JUNIT = pytest.StashKey[dict]()  # what a test found (failed, inconclusive requirements), carried to its teardown (junit)
 TOLD = pytest.StashKey[dict]()  # requirement id → whether every run of its rules in the test's call held
 
 
@@ -384,8 +384,8 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Any:
     report.sections = [(title, REDACTOR.scrub(content)) for title, content in report.sections]
     if run.client.limits.throttle.waits:
         report.user_properties.append((THROTTLING, run.throttling()))
-    if call.when == "teardown" and INCONCLUSIVE_IDS in item.stash:
-        report.user_properties.append((INCONCLUSIVE, item.stash[INCONCLUSIVE_IDS]))  # junit reads teardown's
+    if call.when == "teardown":
+        report.user_properties += list(item.stash.get(JUNIT, {}).items())  # junit reads teardown's properties
     if call.excinfo is not None and report.failed:
         explained = verdicts.explain(call.excinfo.value, run.profile)
         if explained.inconclusive and not (explained.failed or explained.unattributed or explained.stopped):
@@ -402,11 +402,14 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Any:
                 reason += "" if checked.reproduced else " (did not reproduce: flaky)"
         report.longrepr = REDACTOR.scrub(text)
         report.user_properties.append((FAILED, " ".join(failed)))
+        if failed:
+            item.stash.setdefault(JUNIT, {})[FAILED] = " ".join(failed)
         report.user_properties.append((REASON, REDACTOR.scrub(reason)))
         if explained.entries:
             report.user_properties.append((ENTRIES, " ".join(explained.entries)))
         if explained.inconclusive:
             report.user_properties.append((INCONCLUSIVE, " ".join(explained.inconclusive)))
+            item.stash.setdefault(JUNIT, {})[INCONCLUSIVE] = " ".join(explained.inconclusive)
         if len(explained.reasons) > 1:
             report.user_properties.append((REASONS, REDACTOR.scrub("\n".join(
                 f"{req}\t{why}" for req, why in explained.reasons.items()))))
@@ -431,7 +434,7 @@ def inconclusive(item: pytest.Item, report: pytest.TestReport, explained: verdic
     report.longrepr = (str(path), (lineno or 0) + 1, reason)
     report.user_properties.append((INCONCLUSIVE, " ".join(explained.inconclusive)))
     report.user_properties.append((REASON, reason))
-    item.stash[INCONCLUSIVE_IDS] = " ".join(explained.inconclusive)
+    item.stash.setdefault(JUNIT, {})[INCONCLUSIVE] = " ".join(explained.inconclusive)
 
 
 # Arguments a check takes from the run's profile, one test per value: argument → Profile attribute.

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import xml.etree.ElementTree as ET
+
 import pytest
 
 from conformance.catalogue import requirements
@@ -24,6 +26,10 @@ def test_both_defects_of_a_pair_are_reported(pair):
         f"{sorted(run.failed())}, missed {sorted(declared - run.failed())}\n{run.output[-3000:]}")
     must = any(requirements()[r].level == "MUST" for r in declared)
     assert run.returncode == (1 if must else 0), f"exit {run.returncode}: {run.report['summary']}"
+    junit = ET.fromstring(run.files["junit.xml"])
+    listed = {i for p in junit.iter("property") if p.get("name") == "conformance_failed_requirements"
+              for i in p.get("value").split()}
+    assert declared <= listed, f"junit lists {sorted(listed)}"
     reasons = {r["id"]: r["reasons"] for r in run.report["requirements"]}
     for req_id in declared:  # each with what broke it
         assert any(reason.startswith(f"{req_id} [") for reason in reasons[req_id]), reasons[req_id]
