@@ -1,7 +1,7 @@
 """--known-failures FILE: requirement ids a target knowingly fails, each with a reason (and, if given, an expiry).
 
-    PAGE-HAS-MORE: tracked in BUG-12            # excused until someone removes it
-    PARAM-LIMIT-MAX:                            # excused up to and including 2027-03-01, judged again after it
+    <requirement id>: tracked in BUG-12         # excused until someone removes it
+    <requirement id>:                           # excused up to and including 2027-03-01, judged again after it
       reason: tracked in BUG-13
       until: 2027-03-01
 
