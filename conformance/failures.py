@@ -82,3 +82,12 @@ def by_requirement(failures: list[dict]) -> dict[str, list[dict]]:
         for req_id in failure["requirements"]:
             grouped.setdefault(req_id, []).append(failure)
     return grouped
+
+
+def part_for(failures: list[dict], req_id: str, label: str) -> str | None:
+    """The first failure's part (what broke, request, …) under this requirement's own headline, if one has it."""
+    for failure in failures:
+        for block in blocks(failure["text"]):
+            if any(h.startswith(req_id + " ") for h in block.headlines) and block.parts.get(label):
+                return block.parts[label]
+    return None

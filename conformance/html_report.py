@@ -14,7 +14,7 @@ from html import escape
 from typing import Any
 
 from conformance.catalogue import raw_catalogue, requirements
-from conformance.failures import blocks, by_requirement
+from conformance.failures import blocks, by_requirement, part_for
 from conformance.masking import REDACTOR
 
 STATUSES = {  # status → (label, what it means, when it has no reason of its own)
@@ -135,8 +135,7 @@ def _reason(data: dict[str, Any], r: dict[str, Any], failures: list[dict]) -> st
     if status == "known-failure":
         parts.append(f"<p>known failure: {_e(r['known_failure'])}</p>")
     if status in ("fail", "known-failure"):
-        shown = r["reasons"][:1]
-        parts += [f"<p>{_e(reason)}</p>" for reason in shown]
+        parts.append(f"<p>{_e(_what_broke(r, failures))}</p>")
         count = len(failures) or len(r["reasons"])
         parts.append(f'<p><a href="#failures-{_e(r["id"])}">{count} failed test{"s" if count != 1 else ""}: '
                      "what broke, the request and the response</a></p>")
@@ -153,6 +152,20 @@ def _reason(data: dict[str, Any], r: dict[str, Any], failures: list[dict]) -> st
         if len(reasons) > 5:
             parts.append(f"<p>and {len(reasons) - 5} more</p>")
     return "".join(parts)
+
+
+def _what_broke(r: dict[str, Any], failures: list[dict]) -> str:
+    """One line on what broke the requirement: its first failure's, or what Schemathesis found."""
+    broke = part_for(failures, r["id"], "what broke")
+    if broke:
+        return broke
+    for failure in failures:
+        for block in blocks(failure["text"]):
+            found = [line.strip()[2:] for line in block.rest.splitlines() if line.strip().startswith("- ")]
+            if any(h.startswith(r["id"] + " ") for h in block.headlines) and found:
+                return f"a generated request broke it (Schemathesis): {found[0]}"
+    reason = r["reasons"][0] if r["reasons"] else ""
+    return reason.split(" — ", 1)[-1]
 
 
 def _docs(req_id: str) -> str:

@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 from conformance import __version__, badge, claim, html_report
-from conformance.failures import blocks, by_requirement
+from conformance.failures import by_requirement, part_for
 from conformance.masking import REDACTOR
 from conformance.results import GATED_LEVELS, Results
 
@@ -115,15 +115,13 @@ def failures_by_requirement(data: dict) -> list[str]:
         lines += ["", f"#### ❌ {r['id']} [{r['level']}]: {_cell(r['statement'])}", "",
                   f"Failed by {count} test{'s' if count != 1 else ''}:", ""]
         for failure in shown[:MAX_TESTS_SHOWN]:
-            broke = next((b.parts.get("what broke") for b in blocks(failure["text"])
-                      if any(h.startswith(r["id"] + " ") for h in b.headlines) and b.parts.get("what broke")), None)
+            broke = part_for([failure], r["id"], "what broke")
             lines.append(f"- `{failure['test']}`" + (f": {_cell(broke)}" if broke else ""))
         if len(shown) > MAX_TESTS_SHOWN:
             lines.append(f"- and {len(shown) - MAX_TESTS_SHOWN} more (report.json, report.html)")
         if not shown:
             lines += [f"- {_cell(reason)}" for reason in r["reasons"][:MAX_TESTS_SHOWN]]
-        request = next((b.parts["request"] for f in shown for b in blocks(f["text"])
-                        if any(h.startswith(r["id"] + " ") for h in b.headlines) and "request" in b.parts), None)
+        request = part_for(shown, r["id"], "request")
         if request:
             lines += ["", "```", request, "```"]
     return lines

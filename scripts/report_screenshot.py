@@ -1,6 +1,6 @@
 """A screenshot of report.html, taken by the headless Chromium the tests use (docs/guide/report.png).
 
-    python scripts/report_screenshot.py REPORT_DIR/report.html docs/guide/report.png [--width 1200] [--height 1400]
+    python scripts/report_screenshot.py REPORT_DIR/report.html docs/guide/report.png [--hide pass]
 
 Needs Playwright (the dev extra) and Debian's chromium at /usr/bin/chromium (CHROMIUM overrides the path); it
 never downloads a browser.
@@ -25,15 +25,16 @@ def main() -> None:
     parser.add_argument("html", type=Path)
     parser.add_argument("png", type=Path)
     parser.add_argument("--width", type=int, default=1200)
-    parser.add_argument("--height", type=int, default=1400)
-    parser.add_argument("--open-failure", action="store_true", help="open the first recorded exchange")
+    parser.add_argument("--height", type=int, default=1000)
+    parser.add_argument("--hide", nargs="*", default=[], metavar="STATUS",
+                        help="untick these statuses in the page's filters (e.g. pass)")
     args = parser.parse_args()
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         page = browser.new_page(viewport={"width": args.width, "height": args.height})
         page.goto(args.html.resolve().as_uri())
-        if args.open_failure:
-            page.evaluate("document.querySelectorAll('details.exchange').forEach((d, i) => { d.open = i === 0; })")
+        for status in args.hide:
+            page.locator(f'#filters input[name="status"][value="{status}"]').uncheck()
         page.screenshot(path=str(args.png), full_page=False)
         browser.close()
 
