@@ -67,9 +67,8 @@ def _glance(data: dict[str, Any]) -> str:
         f'<small>passed of judged; {totals[level]} in the catalogue</small></div>'
         for level in ("MUST", "SHOULD", "MAY") if totals[level])
     statuses = Counter(r["status"] for r in data["requirements"])
-    by_status = " ".join(f'<span class="badge s-{_e(status)}">{_e(STATUSES.get(status, (status,))[0])} '
-                         f'<b data-count="{_e(status)}">{statuses[status]}</b></span>'
-                         for status in STATUSES if statuses[status])
+    by_status = " ".join(f'<span class="badge s-{_e(status)}">{_e(_label(status))} '
+                         f'<b data-count="{_e(status)}">{statuses[status]}</b></span>' for status in _present(data))
     facts = [("target", data["target"]), ("profile", data["profile"]), ("mode", data["mode"]),
              ("gate level", data["gate_level"].upper()), ("suite version", data["suite_version"]),
              ("time", data["time"]), ("complete", "yes" if data["complete"] else f"no: {data['stopped']}")]
@@ -96,15 +95,24 @@ def _glance(data: dict[str, Any]) -> str:
 
 def _filters(data: dict[str, Any]) -> str:
     """Hidden until the script shows them: without JavaScript every row is simply there."""
-    statuses = [s for s in STATUSES if any(r["status"] == s for r in data["requirements"])]
     levels = list(dict.fromkeys(r["level"] for r in data["requirements"]))
-    boxes = "".join(f'<label><input type="checkbox" name="status" value="{_e(s)}" checked> {_e(STATUSES[s][0])}'
-                    "</label>" for s in statuses)
+    boxes = "".join(f'<label><input type="checkbox" name="status" value="{_e(s)}" checked> {_e(_label(s))}'
+                    "</label>" for s in _present(data))
     boxes += '<span class="sep"></span>' + "".join(
         f'<label><input type="checkbox" name="level" value="{_e(level)}" checked> {_e(level)}</label>'
         for level in levels)
     return (f'<form id="filters" hidden><fieldset><legend>Show</legend>{boxes} '
             f'<span id="shown"></span></fieldset></form>')
+
+
+def _present(data: dict[str, Any]) -> list[str]:
+    """The statuses the run's requirements have, in the order of STATUSES (any other after them)."""
+    present = {r["status"] for r in data["requirements"]}
+    return [s for s in STATUSES if s in present] + sorted(present - set(STATUSES))
+
+
+def _label(status: str) -> str:
+    return STATUSES.get(status, (status, ""))[0]
 
 
 # ------------------------------------------------------------------------------------------- every requirement
@@ -118,7 +126,7 @@ def _table(data: dict[str, Any], grouped: dict[str, list[dict]]) -> str:
 
 def _row(data: dict[str, Any], r: dict[str, Any], failures: list[dict]) -> str:
     status = r["status"]
-    label = STATUSES.get(status, (status,))[0]
+    label = _label(status)
     if status == "fail" and r["level"] != "MUST" and data["gate_level"] == "must":
         label += " (warning)"
     return (f'<tr id="req-{_e(r["id"])}" data-status="{_e(status)}" data-level="{_e(r["level"])}">'
@@ -201,7 +209,7 @@ def _failures(data: dict[str, Any], grouped: dict[str, list[dict]], exchanges: d
         articles = "".join(_failure(f, exchanges) for f in failures) or "".join(
             f"<article class='failure'><p>{_e(reason)}</p></article>" for reason in r["reasons"])
         sections.append(f'<section class="failed" id="failures-{_e(r["id"])}"><h3><span class="status '
-                        f's-{_e(r["status"])}">{_e(STATUSES[r["status"]][0])}</span> {_e(r["id"])} '
+                        f's-{_e(r["status"])}">{_e(_label(r["status"]))}</span> {_e(r["id"])} '
                         f'[{_e(r["level"])}] {_e(r["statement"])}</h3>{articles}</section>')
     return "<h2>Failures</h2>" + "".join(sections)
 
