@@ -12,7 +12,8 @@ from typing import Any
 
 import pytest
 
-from conformance import __version__, fuzzing, gate, options, passive, probes, recording, reproduce, startup, verdicts
+from conformance import (__version__, failures, fuzzing, gate, known_failures, options, passive, probes, recording,
+                         reproduce, run_facts, startup, verdicts)
 from conformance.catalogue import for_profile
 from conformance.client import Client, Exchange
 from conformance.masking import REDACTOR
@@ -52,6 +53,8 @@ class Run:
         self.recorded: tuple[Path, int] | None = None  # --record: the HAR file written, and its number of entries
         self._previous_sigterm: Any = None
         self._verdicts: dict[str, passive.Verdict] | None = None  # --from-har of captured traffic: judged once
+        self.failures: list[failures.Failure] = []  # as the terminal shows them, for the reports
+        self.known_failures_updated: str | None = None  # --known-failures-update: what became of the file
 
     @property
     def target(self) -> Target | None:
@@ -150,6 +153,9 @@ class Run:
             return
         outcome = "xfailed" if hasattr(report, "wasxfail") else report.outcome
         self.results.record(report.nodeid, outcome, props, props.get(REASON, ""))
+        failure = failures.of_report(report.nodeid, outcome, props, report.longreprtext)
+        if failure is not None:
+            self.failures.append(failure)
 
     @pytest.hookimpl(trylast=True)
     def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
@@ -162,8 +168,12 @@ class Run:
         self.finish_recording()
         data = report_data(results, self.target.base_url, self.target.mode, level,
                            gate.har_facts(self.settings, self.recorded))
+        data.update(run_facts.of_run(self.settings, self.failures))
         self.written, problems = gate.write(data, self.settings.report_dir, self.settings.step_summary)
         self.problems += problems
+        if self.settings.known_failures_update:
+            self.known_failures_updated, problem = known_failures.update_after(self.settings.known_failures_path, data)
+            self.problems += [problem] if problem else []
         status = gate.exit_status(results, exitstatus, level, stopped_by_the_suite)
         if status is not None:
             session.exitstatus = status
@@ -173,6 +183,10 @@ class Run:
             return
         gate.summary(terminalreporter, self.results, self.settings.level, self.target,
                      self.client if self.settings.one_process else None, self.written, self.recorded, self.problems)
+        for req_id, why in self.settings.expired_known_failures.items():
+            terminalreporter.write_line(f"known failure {why}: {req_id} is judged again", yellow=True)
+        if self.known_failures_updated:
+            terminalreporter.write_line(f"--known-failures-update: {self.known_failures_updated}")
 
 
 # ------------------------------------------------------------------ hooks

@@ -6,9 +6,10 @@ import datetime as dt
 import json
 from pathlib import Path
 
-from conformance import __version__
+from conformance import __version__, badge, claim, html_report
+from conformance.failures import by_requirement, part_for
 from conformance.masking import REDACTOR
-from conformance.results import Results
+from conformance.results import GATED_LEVELS, Results
 
 ICONS = {"pass": "✅ pass", "fail": "❌ fail", "skip": "⏭ skip", "known-failure": "⚠️ known failure",
          "inconclusive": "❔ inconclusive (neither passed nor failed: the data changed while it was read)",
@@ -29,6 +30,9 @@ def report_data(results: Results, target_url: str, mode: str, level: str, har: d
         "complete": results.complete,
         "stopped": results.stopped,
         "passed_gate": results.passed_gate(level),
+        # the gate each --level would give this run (the claim's level reached), and level → passed and judged
+        "gate_by_level": {gated: results.passed_gate(gated) for gated in GATED_LEVELS},
+        "counts": {lvl: {"passed": passed, "checked": checked} for lvl, (passed, checked) in results.counts().items()},
         "unattributed_findings": list(results.unattributed_failures),
         # requirements at the gated level some test was to check and no rule judged: they fail a complete run's gate
         "unverified_gated": [r.requirement.id for r in results.unverified(level)],
@@ -86,6 +90,8 @@ def render_markdown(data: dict) -> str:
         if r["status"] == "pass" and r.get("notes"):
             reason = "; ".join(r["notes"])
         reason = reason.splitlines()[0] if reason else ""
+        if r["status"] == "fail" and r["id"] in data.get("expired_known_failures", {}):
+            reason = f"known failure {data['expired_known_failures'][r['id']]}; {reason}"
         if r["status"] in ("fail", "known-failure") and r.get("har_entries"):
             shown = r["har_entries"][:5]
             more = f" and {len(r['har_entries']) - 5} more" if len(r["har_entries"]) > 5 else ""
@@ -94,7 +100,36 @@ def render_markdown(data: dict) -> str:
     if data["unattributed_findings"]:
         lines += ["", "Findings under no requirement (they fail the gate):", ""]
         lines += [f"- {_cell(finding)}" for finding in data["unattributed_findings"]]
+    lines += failures_by_requirement(data)
     return "\n".join(lines) + "\n"
+
+
+MAX_TESTS_SHOWN = 10  # failed tests listed under one requirement; the rest are counted
+
+
+def failures_by_requirement(data: dict) -> list[str]:
+    """One section per failed requirement listing the tests that failed it, with the first one's request."""
+    grouped = by_requirement(data.get("failures", []))
+    failed = [r for r in data["requirements"] if r["status"] == "fail"]
+    if not failed:
+        return []
+    lines = ["", "### Failures by requirement"]
+    for r in failed:
+        shown = grouped.get(r["id"], [])
+        count = len(shown) or len(r["reasons"])
+        lines += ["", f"#### ❌ {r['id']} [{r['level']}]: {_cell(r['statement'])}", "",
+                  f"Failed by {count} test{'s' if count != 1 else ''}:", ""]
+        for failure in shown[:MAX_TESTS_SHOWN]:
+            broke = part_for([failure], r["id"], "what broke")
+            lines.append(f"- `{failure['test']}`" + (f": {_cell(broke)}" if broke else ""))
+        if len(shown) > MAX_TESTS_SHOWN:
+            lines.append(f"- and {len(shown) - MAX_TESTS_SHOWN} more (report.json, report.html)")
+        if not shown:
+            lines += [f"- {_cell(reason)}" for reason in r["reasons"][:MAX_TESTS_SHOWN]]
+        request = part_for(shown, r["id"], "request")
+        if request:
+            lines += ["", "```", request, "```"]
+    return lines
 
 
 def _cell(text: str) -> str:
@@ -117,7 +152,19 @@ def write_reports(directory: str, data: dict) -> list[Path]:
     json_path.write_text(REDACTOR.scrub(json.dumps(data, indent=2, ensure_ascii=False)) + "\n", encoding="utf-8")
     markdown = REDACTOR.scrub(render_markdown(data))
     md_path.write_text(markdown, encoding="utf-8")
-    return [json_path, md_path]
+    return [json_path, md_path, *write_published(out, data)]
+
+
+def write_published(out: Path, data: dict) -> list[Path]:
+    """report.html (for people), claim.json and badge.svg (for publishing), beside report.json."""
+    made = claim.build(data)
+    files = {"report.html": html_report.render(data), "claim.json": json.dumps(made, indent=2, ensure_ascii=False) + "\n",
+             "badge.svg": badge.render(made)}
+    paths = []
+    for name, text in files.items():
+        (out / name).write_text(REDACTOR.scrub(text), encoding="utf-8")
+        paths.append(out / name)
+    return paths
 
 
 def append_step_summary(data: dict, summary: str | None) -> None:

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from conformance import har, options
-from conformance.known_failures import KnownFailuresError, load_known_failures
+from conformance.known_failures import KnownFailuresError, expired_known_failures, load_known_failures
 from conformance.har import HarError
 from conformance.masking import REDACTOR
 from conformance.passive import Capture, load_capture
@@ -51,6 +51,9 @@ class Settings:
     capture: Capture | None = field(default=None, repr=False)  # --from-har of traffic captured elsewhere: judged passively
     one_process: bool = True  # no xdist workers (-n): this process sends every request
     step_summary: str | None = None  # GITHUB_STEP_SUMMARY: the file the Markdown report is appended to
+    known_failures_path: str | None = None  # --known-failures: the file, for --known-failures-update
+    known_failures_update: bool = False  # rewrite that file after a complete run, without the entries now passing
+    expired_known_failures: Mapping[str, str] = field(default_factory=dict)  # id → "expired on …": excusing nothing
 
 
 def resolve(config: pytest.Config) -> Settings:
@@ -66,8 +69,11 @@ def resolve(config: pytest.Config) -> Settings:
     known_path = value("--known-failures")
     try:
         known = load_known_failures(known_path) if known_path else {}
+        expired = expired_known_failures(known_path) if known_path else {}
     except KnownFailuresError as exc:
         raise pytest.UsageError(f"--known-failures: {exc}") from None
+    if value("--known-failures-update") and not known_path:
+        raise pytest.UsageError("--known-failures-update needs --known-failures FILE (the file to update)")
     report_dir = value("--conformance-report")
     if report_dir and not hasattr(config, "workerinput"):
         _check_writable(check_writable, report_dir,
@@ -112,6 +118,9 @@ def resolve(config: pytest.Config) -> Settings:
         capture=capture,
         one_process=config.getoption("numprocesses", None) in (None, 0),
         step_summary=os.environ.get("GITHUB_STEP_SUMMARY") or None,
+        known_failures_path=known_path,
+        known_failures_update=bool(value("--known-failures-update")),
+        expired_known_failures=expired,
     )
 
 

@@ -111,6 +111,7 @@ def test_known_failures_do_not_fail_the_gate_and_passing_ones_are_reported(tmp_p
         (["--auth-header", "X Bad"], "'X Bad' is not an HTTP header name"),
         (["--api-key", "clé-non-ascii-123"], "the key cannot be sent in an HTTP header"),
         (["--api-key", "two\nlines-123456"], "the key cannot be sent in an HTTP header"),
+        (["--known-failures-update"], "--known-failures-update needs --known-failures FILE"),
     ],
 )
 def test_a_wrong_option_is_one_clear_error(args, message):
