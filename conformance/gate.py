@@ -53,7 +53,7 @@ def har_facts(settings: Settings, recorded: tuple[Path, int] | None) -> dict[str
     if settings.capture is not None:
         capture = settings.capture
         return {"captured": capture.source, "entries": capture.entries, "judged": len(capture.exchanges),
-                "set_aside": dict(capture.set_aside)}
+                "set_aside": dict(capture.set_aside), "bodies_missing": capture.bodies_missing}
     return None
 
 

@@ -17,14 +17,17 @@ key shown as `<captured key N>`.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import hashlib
 import hmac
 import os
 import re
 import uuid
+import zipfile
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
@@ -60,7 +63,7 @@ class Captured:
     chat: str  # the chat id of the path, as written (percent-decoded)
     who: str | None  # the label of its key (None: no auth header)
     query: tuple[tuple[str, str], ...]
-    body_known: bool  # the capture kept the body (content.text present)
+    body_known: bool  # the capture kept the body (content.text, or a side file content._file that was found)
     type_known: bool  # the capture kept the response headers (or a mimeType)
 
     @property
@@ -77,21 +80,59 @@ class Capture:
     set_aside: Mapping[str, int]  # entries of the endpoint not judged, by reason
     origins: tuple[str, ...]  # where the judged exchanges went (scheme://host[:port]/prefix)
     keys: int  # distinct auth header values (or labels) seen
+    bodies_missing: int = 0  # answers whose body the capture keeps in a side file (content._file) not found
 
     def describe(self) -> str:
         aside = "; ".join(f"{n} {why}" for why, n in self.set_aside.items())
+        missing = f"; {missing_bodies(self.bodies_missing)}" if self.bodies_missing else ""
         return (f"{len(self.exchanges)} exchanges of the endpoint judged of {self.entries} HAR entries"
-                f"{f' ({aside}: set aside)' if aside else ''}, {self.keys} key(s), to {', '.join(self.origins)}")
+                f"{f' ({aside}: set aside)' if aside else ''}, {self.keys} key(s), to {', '.join(self.origins)}"
+                f"{missing}")
+
+
+def missing_bodies(count: int) -> str:
+    return (f"{count} answer bod{'y' if count == 1 else 'ies'} kept in side files (content._file) not found in the "
+            "archive or beside the file: their body rules not judged")
+
+
+# Where a HAR keeps a body outside the file (Playwright's record_har_content="attach"): the side file's bytes by its
+# name (content._file), or None when it is not there.
+Attachments = Callable[[str], "bytes | None"]
 
 
 # ------------------------------------------------------------------ the file → exchanges
 
+def opened(path: str) -> tuple[str, Attachments]:
+    """The HAR text at `path` and where its side files are (Playwright's record_har_content="attach"): inside the
+    archive when `path` is a .zip holding the HAR (Playwright's default for a .zip record_har_path), else in the
+    folder of the file. OSError or UnicodeDecodeError when it cannot be read; har.HarError for an archive without
+    exactly one .har."""
+    if zipfile.is_zipfile(path):
+        archive = zipfile.ZipFile(path)  # kept open while the capture is judged: side files are read as met
+        hars = [name for name in archive.namelist() if name.endswith(".har")]
+        if len(hars) != 1:
+            raise har.HarError(f"a .zip capture must hold one .har file; this one holds {len(hars)}")
+        members = set(archive.namelist())
+        return (archive.read(hars[0]).decode("utf-8-sig"),
+                lambda name: archive.read(name) if name in members else None)
+    folder = Path(path).resolve().parent
+
+    def beside(name: str) -> bytes | None:
+        found = (folder / name).resolve()
+        if found.parent != folder or not found.is_file():  # a side file is a plain name beside the HAR, never a path
+            return None
+        return found.read_bytes()
+
+    with open(path, encoding="utf-8-sig") as handle:
+        return handle.read(), beside
+
+
 def load_capture(entries: Sequence[Mapping[str, Any]], source: str, profile: Profile, auth_header: str,
-                 base_url: str | None = None) -> Capture:
+                 base_url: str | None = None, attachments: Attachments | None = None) -> Capture:
     """The endpoint's GETs among a HAR log's entries (har.parse), every credential in them masked from now on;
     CaptureError when there is none to judge."""
     mask_credentials(entries)
-    return capture_of(entries, source, profile, auth_header, base_url)
+    return capture_of(entries, source, profile, auth_header, base_url, attachments)
 
 
 def mask_credentials(entries: Sequence[Mapping[str, Any]]) -> None:
@@ -118,12 +159,13 @@ def _pairs(items: Any) -> list[tuple[str, str]]:
 
 
 def capture_of(entries: Sequence[Mapping[str, Any]], source: str, profile: Profile, auth_header: str,
-               base_url: str | None = None) -> Capture:
+               base_url: str | None = None, attachments: Attachments | None = None) -> Capture:
     prefix = base_url.rstrip("/") if base_url else None
     names: dict[bytes, str] = {}  # fingerprint → label
     found: list[Captured] = []
     aside: Counter[str] = Counter()
     origins: dict[str, None] = {}
+    missing = 0
     for index, item in enumerate(entries):
         request, response = item["request"], item["response"]
         url = request["url"]
@@ -141,15 +183,17 @@ def capture_of(entries: Sequence[Mapping[str, Any]], source: str, profile: Profi
         type_known = bool(response.get("headers")) or bool(content.get("mimeType"))
         if "content-type" not in headers and content.get("mimeType"):
             headers["content-type"] = str(content["mimeType"])
+        body = body_of(content, attachments)
+        missing += body is None and side_file(content) is not None
         exchange = Exchange(
             url=REDACTOR.scrub(url),
             request_headers=((auth_header, who),) if who is not None else (),
-            status=response["status"], headers=headers, body=har.body_of(content),
+            status=response["status"], headers=headers, body=body or b"",
             har_id=item["_id"] if isinstance(item.get("_id"), str) else f"#{index}",
         )
         found.append(Captured(exchange, unquote(match["chat"]), who,
                               tuple(parse_qsl(split.query, keep_blank_values=True)),
-                              isinstance(content.get("text"), str), type_known))
+                              body is not None, type_known))
         origins[REDACTOR.scrub(f"{split.scheme}://{split.netloc}{match['prefix']}")] = None
     if not found:
         detail = f" ({'; '.join(f'{n} {why}' for why, n in aside.items())})" if aside else ""
@@ -157,7 +201,21 @@ def capture_of(entries: Sequence[Mapping[str, Any]], source: str, profile: Profi
         raise CaptureError(f"no exchange of GET /api/v1/chats/{{chat_id}}/messages{where} to judge among its "
                            f"{len(entries)} entries{detail}")
     keys = len({c.who for c in found if c.who is not None})
-    return Capture(source, profile, tuple(found), len(entries), dict(aside), tuple(origins), keys)
+    return Capture(source, profile, tuple(found), len(entries), dict(aside), tuple(origins), keys, missing)
+
+
+def body_of(content: Mapping[str, Any], attachments: Attachments | None) -> bytes | None:
+    """The answer's body: the content's text, else its side file (content._file); None when the capture kept no
+    body or its side file is not there."""
+    if isinstance(content.get("text"), str):
+        return har.body_of(content)
+    name = side_file(content)
+    return attachments(name) if name is not None and attachments is not None else None
+
+
+def side_file(content: Mapping[str, Any]) -> str | None:
+    name = content.get("_file")
+    return name if isinstance(name, str) and name else None
 
 
 def _not_judged(method: str, response: Mapping[str, Any], item: Mapping[str, Any]) -> str | None:
@@ -165,14 +223,33 @@ def _not_judged(method: str, response: Mapping[str, Any], item: Mapping[str, Any
     status = response["status"]
     if method.upper() != "GET":
         return f"{method.upper()} requests (the endpoint is GET only)"
-    if status == 0 or item.get("_error"):
-        return "requests without an answer (status 0: cancelled, blocked or failed on the client's side)"
-    if status == 304 or item.get("_fromCache"):
-        return "answers from the client's cache (304 or _fromCache)"
+    if unanswered(response, item):
+        return ("requests without an answer (status 0 or -1, _error or _failureText: cancelled, blocked or failed on "
+                "the client's side)")
+    if cached(response, item):
+        return "answers from the client's cache (304, _fromCache, or a 200 of transfer size 0)"
     retry_after = any(h.lower() == "retry-after" for h, _ in har.response_headers(item))
     if status == 429 or (status == 503 and retry_after):
         return "throttled answers (429, or 503 with Retry-After: IMPL-THROTTLING)"
     return None
+
+
+def unanswered(response: Mapping[str, Any], item: Mapping[str, Any]) -> bool:
+    """An entry the server gave no answer to, however the tool writes it: status 0 (browsers' HAR export), -1 and
+    `_failureText` (Playwright: a request the browser blocked, CORS, or that failed), `_error` (this suite's and
+    others')."""
+    return (response["status"] <= 0 or bool(item.get("_error") or response.get("_error"))
+            or bool(item.get("_failureText") or response.get("_failureText")))
+
+
+def cached(response: Mapping[str, Any], item: Mapping[str, Any]) -> bool:
+    """An answer the client took from its cache, not one the server gave at that time: a 304, a browser's
+    `_fromCache` ("memory" or "disk"; a revalidated 304 is written as a 200 with the cached body), or a 200 of which
+    nothing crossed the network (`_transferSize` 0: a memory-cache hit)."""
+    if response["status"] == 304 or item.get("_fromCache") or response.get("_fromCache"):
+        return True
+    transferred = response.get("_transferSize", item.get("_transferSize"))
+    return response["status"] == 200 and transferred == 0 and not isinstance(transferred, bool)
 
 
 def _who(item: Mapping[str, Any], auth_header: str, names: dict[bytes, str]) -> str | None:
@@ -271,6 +348,10 @@ def judge(capture: Capture) -> dict[str, Verdict]:
     if profile.messages_key:
         judge_walks(ledger, [(c, q, b) for c, q, b in read if q.valid])
         judge_refused_reads(ledger, capture, read, own)
+        rereads = Rereads()
+        for captured, query, page in read:
+            if query.valid:
+                rereads.judge(ledger, captured, query, page)
     ledger.situations |= {f"status {c.exchange.status}" for c in capture.exchanges}
     if "walk without ties" in ledger.situations and "walk uncut at its ties" not in ledger.situations:
         ledger.situations.add("walk cut inside a tie")  # no walk met a tie it could have split
@@ -535,6 +616,61 @@ def page_situations(page: pages.Page, query: Query, asked: Mapping[str, str]) ->
     if query.offset >= page.total > 0:
         found.add("past the end")
     return found
+
+
+@dataclass
+class Stretch:
+    """Reads of one chat with one key while its total held still: the instant of the message each read showed at
+    each offset of the asc order, and which entry showed it first."""
+
+    total: int
+    entry: str  # the first read of the stretch
+    seen: dict[int, tuple[dt.datetime, str, str]] = field(default_factory=dict)  # asc offset → (instant, order, entry)
+
+
+class Rereads:
+    """Reads compared within a capture: two reads of one chat with one key, with no growth between them (a larger
+    total starts a new stretch: IMPL-LIVE-CHAT), are held to the rules across reads — the same total, the same
+    messages at the same offsets, asc against desc. A weaker reading than a walk's (partial reads): their failures
+    count, their passes prove nothing."""
+
+    def __init__(self) -> None:
+        self.stretches: dict[tuple[Any, str], Stretch] = {}
+
+    def judge(self, ledger: Ledger, captured: Captured, query: Query, page: pages.Page) -> None:
+        total = page.total
+        if not isinstance(total, int) or isinstance(total, bool) or not page.messages:
+            return
+        try:
+            instants = page.instants()
+        except Violation:
+            return  # judged on its own already
+        key = (captured.who, captured.chat)
+        stretch = self.stretches.get(key)
+        if stretch is None or total > stretch.total:
+            stretch = self.stretches[key] = Stretch(total, captured.entry)
+        elif total != stretch.total:
+            with ledger.judging(captured.exchange, conclusive=False):
+                pagination.total(stretch.total, total, f"HAR entry {stretch.entry} read this chat with the same key "
+                                 "and a total that has not grown since")
+            return
+        same: tuple[list[Any], ...] = ([], [], [], [])  # asc offsets, earlier instants, these, the earlier entries
+        mirrored: tuple[list[Any], ...] = ([], [], [], [])
+        for index, instant in enumerate(instants):
+            at = query.offset + index
+            position = at if query.order == "asc" else total - 1 - at
+            if not 0 <= position < total:
+                continue
+            earlier = stretch.seen.setdefault(position, (instant, query.order, captured.entry))
+            if earlier[2] != captured.entry:
+                for column, value in zip(same if earlier[1] == query.order else mirrored,
+                                         (position, earlier[0], instant, f"HAR entry {earlier[2]}")):
+                    column.append(value)
+        frame = "" if query.order == "asc" else " (this desc read's offset total - 1 - it)"
+        for rule, (offsets, before, now, where) in ((pagination.reads_agree, same), (ordering.orders_agree, mirrored)):
+            if offsets:
+                with ledger.judging(captured.exchange, conclusive=False):
+                    rule(offsets, before, now, where, frame)
 
 
 def judge_walks(ledger: Ledger, read: Sequence[tuple[Captured, Query, pages.Page]]) -> None:

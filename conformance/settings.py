@@ -18,9 +18,9 @@ from conformance import har, options
 from conformance.known_failures import KnownFailuresError, load_known_failures
 from conformance.har import HarError
 from conformance.masking import REDACTOR
-from conformance.passive import Capture, load_capture
+from conformance.passive import Capture, load_capture, opened
 from conformance.profiles import ChatId, Profile, profile as profile_named
-from conformance.recording import Recording, check_record_path, read_har
+from conformance.recording import Recording, check_record_path
 from conformance.report import check_writable
 
 
@@ -150,10 +150,11 @@ def _har_file(path: str, profile: Profile, discovery: bool, auth_header: str,
     profile and mode, or traffic captured elsewhere, to be judged passively (its keys masked from here on)."""
     where = "--from-har / CONFORMANCE_FROM_HAR"
     try:
-        meta, entries = har.parse(read_har(path))
+        text, attachments = opened(path)  # a .zip archive, or side files beside the HAR: captured traffic's
+        meta, entries = har.parse(text)
         recording = Recording.of(meta, entries, path)
         if recording is None:
-            return None, load_capture(entries, path, profile, auth_header, base_url)
+            return None, load_capture(entries, path, profile, auth_header, base_url, attachments)
     except OSError as exc:
         raise pytest.UsageError(f"{where}: cannot read {path!r}: {exc.strerror or exc}") from None
     except (HarError, UnicodeDecodeError) as exc:
