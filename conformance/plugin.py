@@ -6,12 +6,13 @@ import signal
 import tempfile
 import threading
 import time
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from conformance import __version__, fuzzing, gate, options, passive, probes, recording, reproduce, startup, verdicts
+from conformance import __version__, evidence, fuzzing, gate, options, probes, recording, reproduce, startup, verdicts
 from conformance.catalogue import for_profile
 from conformance.client import Client, Exchange
 from conformance.masking import REDACTOR
@@ -44,7 +45,6 @@ class Run:
         self.problems: list[str] = []
         self.recorded: tuple[Path, int] | None = None  # --record: the HAR file written, and its number of entries
         self._previous_sigterm: Any = None
-        self._verdicts: dict[str, passive.Verdict] | None = None  # --from-har of captured traffic: judged once
 
     @property
     def target(self) -> Target | None:
@@ -59,11 +59,9 @@ class Run:
         """The process that reports: the only one, or xdist's controller (not a worker)."""
         return not hasattr(self.config, "workerinput")
 
-    def verdicts(self) -> dict[str, passive.Verdict]:
-        """Captured traffic judged by every rule it can show (once per process), requirement id → Verdict."""
-        if self._verdicts is None:
-            self._verdicts = passive.judge(self.settings.capture)
-        return self._verdicts
+    def verdicts(self) -> Mapping[str, evidence.Verdict]:
+        """Captured traffic judged by every rule it can show (as the settings were resolved), requirement id → Verdict."""
+        return self.settings.capture.verdicts if self.settings.capture is not None else {}
 
     def start(self) -> None:
         self.started = startup.start(self.settings, getattr(self.config, "workerinput", None) or {}, self.started_at)
@@ -284,7 +282,7 @@ def _started(config: pytest.Config) -> Run:
 
 
 @pytest.fixture(scope="session")
-def captured_verdicts(request: pytest.FixtureRequest) -> dict[str, passive.Verdict]:
+def captured_verdicts(request: pytest.FixtureRequest) -> Mapping[str, evidence.Verdict]:
     """--from-har of captured traffic: requirement id → what the traffic showed of it."""
     return _started(request.config).verdicts()
 

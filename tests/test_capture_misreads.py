@@ -7,12 +7,13 @@ import copy
 import hashlib
 import json
 import zipfile
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from conformance import har, passive
+from conformance import evidence, har
 from conformance.profiles import profile as profile_named
 from test_passive import captured, judged, outcome
 
@@ -47,11 +48,11 @@ def test_entries_without_an_answer_are_set_aside_whatever_the_tool_writes():
     failed["response"]["status"] = 200
     failed["response"]["content"] = {"size": 0, "mimeType": "text/plain", "text": "truncated"}
     with_them = entries + [blocked, cancelled, failed]
-    capture = passive.load_capture(with_them, "x", TENANT_KEY, TENANT_KEY.auth_header)
-    assert len(capture.exchanges) == len(entries)
+    capture = evidence.judge_entries(with_them, "x", TENANT_KEY, TENANT_KEY.auth_header)
+    assert capture.judged == len(entries)
     assert sum(n for why, n in capture.set_aside.items() if "without an answer" in why) == 3
-    assert outcome(passive.judge(capture)) == outcome(judged("tenant-key", captured("tenant-key", None)))
-    assert not outcome(passive.judge(capture))[0]
+    assert outcome(capture.verdicts) == outcome(judged("tenant-key", captured("tenant-key", None)))
+    assert not outcome(capture.verdicts)[0]
 
 
 def attach(text: str, folder: Path) -> list[dict[str, Any]]:
@@ -69,12 +70,10 @@ def attach(text: str, folder: Path) -> list[dict[str, Any]]:
     return entries
 
 
-def judged_file(path: Path, profile: str = "tenant-key") -> tuple[passive.Capture, dict[str, passive.Verdict]]:
-    text, attachments = passive.opened(str(path))
-    _, entries = har.parse(text)
+def judged_file(path: Path, profile: str = "tenant-key") -> tuple[evidence.Capture, Mapping[str, evidence.Verdict]]:
     value = profile_named(profile)
-    capture = passive.load_capture(entries, str(path), value, value.auth_header, attachments=attachments)
-    return capture, passive.judge(capture)
+    capture = evidence.judge_source(evidence.source_of(str(path)), value, value.auth_header)
+    return capture, capture.verdicts
 
 
 @pytest.mark.parametrize("mutant", [None, "has-more-full-page"])
@@ -111,7 +110,7 @@ def test_side_files_that_are_missing_are_said_in_the_target_line_and_the_report(
     from conformance.report import render_markdown, report_data
     from conformance.results import Results
 
-    facts = {"captured": str(path), "entries": capture.entries, "judged": len(capture.exchanges),
+    facts = {"captured": str(path), "entries": capture.entries, "judged": capture.judged,
              "set_aside": dict(capture.set_aside), "bodies_missing": capture.bodies_missing}
     data = report_data(Results("tenant-key", {}), "x", "passive", "must", facts)
     assert f"**{missing} answer bodies** the capture keeps in side files" in render_markdown(data)
@@ -130,9 +129,9 @@ def test_answers_from_the_browsers_cache_are_set_aside_as_cached():
         item.update({k: v for k, v in how.items() if k != "response"})
         item["response"].update(how.get("response", {}))
         stale.append(item)
-    capture = passive.load_capture(entries + stale, "x", TENANT_KEY, TENANT_KEY.auth_header)
+    capture = evidence.judge_entries(entries + stale, "x", TENANT_KEY, TENANT_KEY.auth_header)
     assert sum(n for why, n in capture.set_aside.items() if "cache" in why) == 3
-    assert outcome(passive.judge(capture)) == outcome(judged("tenant-key", captured("tenant-key", None)))
+    assert outcome(capture.verdicts) == outcome(judged("tenant-key", captured("tenant-key", None)))
 
 
 def page_length_totals(text: str) -> str:
@@ -165,6 +164,10 @@ def test_a_total_that_is_the_page_length_fails_when_two_reads_of_a_still_chat_ar
     assert not outcome(judged("tenant-key", captured("tenant-key", None)))[0]
 
 
+def judge(entries: list[dict[str, Any]]) -> Mapping[str, evidence.Verdict]:
+    return evidence.judge_entries(entries, "x", TENANT_KEY, TENANT_KEY.auth_header).verdicts
+
+
 def test_reads_in_either_order_are_held_to_the_same_messages_at_the_same_offsets():
     entries = entries_of(captured("tenant-key", None))
     loop = [e for e in entries if "limit=100" in e["request"]["url"]]
@@ -178,16 +181,16 @@ def test_reads_in_either_order_are_held_to_the_same_messages_at_the_same_offsets
     desc["request"]["url"] = desc["request"]["url"].replace("limit=100&order=asc", "limit=5&order=desc")
     newest = [m for e in walk for m in json.loads(e["response"]["content"]["text"])["messages"]][-5:][::-1]
     desc["response"]["content"]["text"] = json.dumps({**first, "limit": 5, "messages": newest, "has_more": True})
-    assert not outcome(passive.judge(passive.load_capture(entries + [desc], "x", TENANT_KEY, "X-API-Key")))[0]
+    assert not outcome(judge(entries + [desc]))[0]
     wrong = copy.deepcopy(desc)
     wrong["response"]["content"]["text"] = json.dumps({**first, "limit": 5, "messages": first["messages"][:5][::-1],
                                                        "has_more": True})
-    verdicts = passive.judge(passive.load_capture(entries + [wrong], "x", TENANT_KEY, "X-API-Key"))
+    verdicts = judge(entries + [wrong])
     assert outcome(verdicts)[0] == {"ORDER-SAME-SET"}
     # The same in one order: the loop's first page against a page of 5 at offset 3 showing other messages.
     again = copy.deepcopy(walk[0])
     again["request"]["url"] = again["request"]["url"].replace("offset=0&limit=100", "offset=3&limit=5")
     again["response"]["content"]["text"] = json.dumps({**first, "offset": 3, "limit": 5,
                                                        "messages": first["messages"][10:15]})
-    verdicts = passive.judge(passive.load_capture(entries + [again], "x", TENANT_KEY, "X-API-Key"))
+    verdicts = judge(entries + [again])
     assert "PAGE-PARTITION" in outcome(verdicts)[0]
