@@ -20,7 +20,7 @@ from conformance.evidence import exchanges
 from conformance.evidence.ledger import Ledger, Verdict
 from conformance.evidence.query import Query
 from conformance.evidence.reading import Attachments, Captured, CaptureError, Reader, Source, mask_credentials
-from conformance.evidence.walks import Rereads, Walks, judge_chat_scope
+from conformance.evidence.walks import Rereads, Walked, Walks, judge_chat_scope
 from conformance.profiles import Profile
 from conformance.rules.registry import REGISTRY
 from conformance.violations import Inconclusive
@@ -39,7 +39,7 @@ class Part:
     keys_kept: bool = False  # some request carries the auth header
     told: dict[str, int] = field(default_factory=dict)  # chat → the largest total a page of it said
     deferred: list[Captured] = field(default_factory=list)
-    walked: dict[str, dict[Any, int]] = field(default_factory=dict)
+    walked: dict[str, Walked] = field(default_factory=dict)
     first_read: dict[str, Captured] = field(default_factory=dict)
     statuses: set[int] = field(default_factory=set)
     judged: int = 0

@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import array
 import datetime as dt
+import hashlib
+import heapq
+import itertools
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -69,7 +72,7 @@ class Walks:
     def __init__(self) -> None:
         self.open: dict[tuple[Any, ...], list[Chain]] = defaultdict(list)
         self.ended: dict[tuple[Any, ...], list[Ended]] = defaultdict(list)
-        self.walked: dict[str, dict[Any, int]] = {}  # chat → id → digest of the message, of its first whole walk
+        self.walked: dict[str, Walked] = {}  # chat → its first whole walk, as the comparison of chats needs it
         self.first_read: dict[str, Captured] = {}  # chat → the first valid page read of it (evidence)
 
     def add(self, ledger: Ledger, read: Read) -> None:
@@ -94,7 +97,7 @@ class Walks:
         captured, query, page = chain.members[-1]
         walk = judge_walk(ledger, captured.chat, query.order, query.limit, chain.members)
         if captured.chat not in self.walked:
-            self.walked[captured.chat] = digests(walk.messages())
+            self.walked[captured.chat] = walked_of(walk.messages())
         if page.messages:
             self.ended[group].append(Ended(chain.following, walk.total,
                                            [(c.index, c.entry) for c, _, _ in chain.members]))
@@ -119,14 +122,33 @@ class Walks:
         self.open.clear()
 
 
-def digests(messages: Sequence[Mapping[str, Any]]) -> dict[Any, int]:
-    """id → a digest of the whole message (the first with that id): what the comparison of chats needs of a walk."""
-    out: dict[Any, int] = {}
+@dataclass(frozen=True)
+class Walked:
+    """What the comparison of chats needs of a chat walked whole, in 24 bytes or so a message: a 64-bit digest of
+    each id (sorted) and of the whole message with it (the first with that id), and the ids themselves, NUL-joined
+    in the same order, read only to name one in a failure. Digests are the same in every process (--jobs)."""
+
+    ids: array.array
+    messages: array.array
+    names: bytes
+
+    def name(self, position: int) -> str:
+        return self.names.split(b"\0")[position].decode("utf-8", "surrogatepass")
+
+
+def digest(data: bytes) -> int:
+    return int.from_bytes(hashlib.blake2b(data, digest_size=8).digest(), "little", signed=True)
+
+
+def walked_of(messages: Sequence[Mapping[str, Any]]) -> Walked:
+    first: dict[str, int] = {}
     for message in messages:
-        key = message.get("id")
-        if key not in out:
-            out[key] = hash(orjson.dumps(message, option=orjson.OPT_SORT_KEYS))
-    return out
+        key = str(message.get("id"))
+        if key not in first:
+            first[key] = digest(orjson.dumps(message, option=orjson.OPT_SORT_KEYS))
+    keyed = sorted((digest(key.encode("utf-8", "surrogatepass")), whole, key) for key, whole in first.items())
+    return Walked(array.array("q", [k[0] for k in keyed]), array.array("q", [k[1] for k in keyed]),
+                  b"\0".join(k[2].encode("utf-8", "surrogatepass") for k in keyed))
 
 
 def judge_walk(ledger: Ledger, chat: Any, order: str, limit: int, chain: Sequence[Read]) -> pages.Walk:
@@ -169,30 +191,34 @@ def ties_of(walk: pages.Walk) -> str:
     return "walk cut inside a tie" if any(g0 < b < g1 for g0, g1 in groups for b in cuts) else "walk uncut at its ties"
 
 
-def judge_chat_scope(ledger: Ledger, by_chat: Mapping[str, Mapping[Any, int]],
-                     first_read: Mapping[str, Captured]) -> None:
+def judge_chat_scope(ledger: Ledger, by_chat: Mapping[str, Walked], first_read: Mapping[str, Captured]) -> None:
     """Whole walks of two chats: no message is in both (each page holds only its chat's messages), and no id is
     given to two messages (an id met in two chats on messages that differ: pagination.ids_unique, not the same
-    message)."""
+    message). The chats' sorted digests are merged as streams: no more memory than they hold already."""
     if len(by_chat) < 2:
         return
     ledger.situations.add("two chats walked")
-    first_seen: dict[Any, tuple[str, int]] = {}
-    shared: set[Any] = set()  # ids of one message met in two chats
-    for chat, messages in by_chat.items():
-        for key, digest in messages.items():
-            earlier = first_seen.setdefault(key, (chat, digest))
-            if earlier[0] != chat and earlier[1] == digest:
-                shared.add(key)
+    chats = list(by_chat)
+    streams = [zip(walked.ids, itertools.repeat(n), walked.messages, itertools.count())
+               for n, walked in enumerate(by_chat.values())]
+    shared: dict[int, list[str]] = defaultdict(list)  # chat number → ids of one message met in two chats
+    twice: dict[int, list[str]] = defaultdict(list)  # chat number → ids given to messages that differ in two chats
+    for _, run in itertools.groupby(heapq.merge(*streams), key=lambda item: item[0]):
+        met = list(run)
+        if len({n for _, n, _, _ in met}) < 2:
+            continue
+        for _, n, whole, position in met:
+            same = any(m != n and w == whole for _, m, w, _ in met)
+            (shared if same else twice)[n].append(by_chat[chats[n]].name(position))
     if shared:
         ledger.situations.add("chats share messages")
-    for chat, messages in by_chat.items():
+    for n, chat in enumerate(chats):
         first = first_read[chat]
         with ledger.judging(first.exchange, [(first.index, first.entry)]):
-            pagination.chat_scoped(list(messages), set(messages) - shared)
-    first = min((first_read[chat] for chat in by_chat), key=lambda c: c.index)
+            pagination.chat_scoped(shared.get(n, []), [])
+    first = min((first_read[chat] for chat in chats), key=lambda c: c.index)
     with ledger.judging(first.exchange, [(first.index, first.entry)]):
-        pagination.ids_unique({chat: [k for k in messages if k not in shared] for chat, messages in by_chat.items()})
+        pagination.ids_unique({chats[n]: ids for n, ids in sorted(twice.items())})
 
 
 # ------------------------------------------------------------------ reads compared within a capture
