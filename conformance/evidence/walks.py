@@ -11,6 +11,7 @@ import datetime as dt
 import hashlib
 import heapq
 import itertools
+import zlib
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -124,9 +125,9 @@ class Walks:
 
 @dataclass(frozen=True)
 class Walked:
-    """What the comparison of chats needs of a chat walked whole, in 24 bytes or so a message: a 64-bit digest of
-    each id (sorted) and of the whole message with it (the first with that id), and the ids themselves, NUL-joined
-    in the same order, read only to name one in a failure. Digests are the same in every process (--jobs)."""
+    """What the comparison of chats needs of a chat walked whole, in 24 bytes or so a message: a digest of each id
+    (sorted) and of the whole message with it (the first with that id), and the ids themselves, NUL-joined in the
+    same order, read only to name one in a failure. Digests are the same in every process (--jobs)."""
 
     ids: array.array
     messages: array.array
@@ -136,19 +137,22 @@ class Walked:
         return self.names.split(b"\0")[position].decode("utf-8", "surrogatepass")
 
 
-def digest(data: bytes) -> int:
-    return int.from_bytes(hashlib.blake2b(data, digest_size=8).digest(), "little", signed=True)
-
-
 def walked_of(messages: Sequence[Mapping[str, Any]]) -> Walked:
+    """A chat's whole walk as the comparison of chats reads it. The ids' digests are BLAKE2b (two chats' ids must not
+    collide by chance among millions); a message's is CRC-32, read only where two chats give one id, to tell the same
+    message from another."""
     first: dict[str, int] = {}
     for message in messages:
         key = str(message.get("id"))
         if key not in first:
-            first[key] = digest(orjson.dumps(message, option=orjson.OPT_SORT_KEYS))
-    keyed = sorted((digest(key.encode("utf-8", "surrogatepass")), whole, key) for key, whole in first.items())
-    return Walked(array.array("q", [k[0] for k in keyed]), array.array("q", [k[1] for k in keyed]),
-                  b"\0".join(k[2].encode("utf-8", "surrogatepass") for k in keyed))
+            first[key] = zlib.crc32(orjson.dumps(message, option=orjson.OPT_SORT_KEYS))
+    keys = [key.encode("utf-8", "surrogatepass") for key in first]
+    ids = array.array("q")
+    ids.frombytes(b"".join(hashlib.blake2b(key, digest_size=8).digest() for key in keys))
+    order = sorted(range(len(keys)), key=ids.__getitem__)
+    wholes = list(first.values())
+    return Walked(array.array("q", [ids[i] for i in order]), array.array("q", [wholes[i] for i in order]),
+                  b"\0".join(keys[i] for i in order))
 
 
 def judge_walk(ledger: Ledger, chat: Any, order: str, limit: int, chain: Sequence[Read]) -> pages.Walk:
