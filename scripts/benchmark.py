@@ -137,7 +137,8 @@ def passive(pages: int) -> None:
                 written = write(out, chats, 10_000, ndjson=form == "ndjson")
             size = path.stat().st_size / 1e6
             runs = {}
-            for name, code, jobs in (("parse (json)", PARSE, "1"), ("judge", JUDGE, "1"), ("judge --jobs 2", JUDGE, "2")):
+            kinds = (("parse (json)", PARSE, "1"), ("judge", JUDGE, "1"), ("judge --jobs 2", JUDGE, "2"))
+            for name, code, jobs in kinds:
                 run = subprocess.run([sys.executable, "-c", code, str(path), form, jobs], cwd=ROOT, capture_output=True,
                                      text=True)
                 if run.returncode:

@@ -24,7 +24,8 @@ PAGE = {"messages": [{"id": "m1", "content": "hi", "sender_role": "user", "media
 ])
 def test_the_compiled_schema_judges_as_jsonschema(change):
     page = {**copy.deepcopy(PAGE), **change}
-    assert spec.conforms("tenant-key", "MessagePage", page) == spec.validator("tenant-key", "MessagePage").is_valid(page)
+    strict = spec.validator("tenant-key", "MessagePage").is_valid(page)
+    assert spec.conforms("tenant-key", "MessagePage", page) == strict
 
 
 def strict(data):

@@ -29,7 +29,7 @@ RECENT = 4096  # violations remembered to drop one told twice (the same rule on 
 class Verdict:
     """What the traffic showed of one requirement."""
 
-    held_on: dict[int, str] = field(default_factory=dict)  # the first NAMED entries a rule of it held on: index → name
+    held_on: dict[int, str] = field(default_factory=dict)  # the first NAMED entries it held on: index → name
     held: bytearray = field(default_factory=bytearray)  # a bit per entry it held on (bit = the entry's index)
     broken: list[Violation] = field(default_factory=list)  # the first SHOWN, in the order they were found
     broken_count: int = 0

@@ -159,7 +159,8 @@ def judge_walk(ledger: Ledger, chat: Any, order: str, limit: int, chain: Sequenc
     totals = [page.total for _, _, page in chain]
     grew = totals == sorted(totals) and len(set(totals)) > 1  # a chat that received messages while it was read
     moved = f"the total grew from {totals[0]} to {totals[-1]} while the walk was read" if grew else None
-    walk = pages.Walk(chat, limit, order, tuple(p for _, _, p in chain), tuple((q.offset, q.limit) for _, q, _ in chain),
+    walk = pages.Walk(chat, limit, order, tuple(p for _, _, p in chain),
+                      tuple((q.offset, q.limit) for _, q, _ in chain),
                       moved=moved)
     entries = [(c.index, c.entry) for c, _, _ in chain]
     last = chain[-1][0].exchange
@@ -235,7 +236,7 @@ class Stretch:
     total: int
     entry: str  # the first read of the stretch
     instants: array.array = field(default_factory=lambda: array.array("q"))
-    reads: array.array = field(default_factory=lambda: array.array("l"))  # per offset: index into `names`, signed by order
+    reads: array.array = field(default_factory=lambda: array.array("l"))  # per offset: 1 + index into `names`, < 0: desc
     names: list[str] = field(default_factory=list)
 
 
