@@ -83,11 +83,3 @@ def test_internals_are_found_form_by_form_as_the_one_pattern_finds_them():
         text = "".join(chance.choice(pieces) for _ in range(chance.randint(0, 6)))
         match = http.INTERNALS.search(text)
         assert http._internals(text.encode()) == (match.group(0) if match else None), text
-
-
-def test_timestamps_of_a_page_read_at_once_as_each_alone():
-    values = ["2024-01-15T10:30:00Z", "2024-01-15T10:30:00.1234567+05:30", "2024-01-15T10:30:00-00:00"]
-    assert timestamps.parse_many(values) == [timestamps.parse_rfc3339(v) for v in values]
-    for odd in ("2024-01-15T10:30:60Z", "2024-01-15t10:30:00Z", "2024-01-15T10:30:00+00:99", "2024-02-30T10:30:00Z",
-                "2024-01-15T10:30:00Z\n2024-01-15T10:30:00Z", 5, "2024-01-15T10:30:00"):
-        assert timestamps.parse_many([*values, odd]) is None, odd  # each is read alone, and says why
