@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shlex
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -11,7 +12,7 @@ from concurrent.futures import CancelledError, Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from functools import cached_property
-from typing import Any
+from typing import Any, NoReturn
 from urllib.parse import quote, urlencode
 
 import httpx
@@ -24,6 +25,9 @@ from conformance.recording import Recorder, Recording, label, scrub_body
 from conformance.throttling import ThrottleBudget, told_wait
 
 MAX_BODY_BYTES = 8 * 1024 * 1024
+SILENT_REQUESTS = 3  # requests in a row without an answer, and
+SILENT_TIMEOUTS = 3  # request timeouts without any answer (and at least SILENT_SECONDS), after which the target
+SILENT_SECONDS = 10.0  # counts as gone silent; a target that leaves some requests unanswered is judged, not stopped
 
 
 class TargetError(Exception):
@@ -46,6 +50,11 @@ class DurationExceeded(BudgetExhausted):
 
 class Interrupted(KeyboardInterrupt):
     """SIGTERM stopped the run: raised by the next request when the signal could not stop it where it landed."""
+
+
+class TargetSilent(BudgetExhausted):
+    """The target stopped answering: requests in a row got no answer for several request timeouts; the rest of the run
+    is stopped rather than waiting out every request."""
 
 
 class ThrottleExhausted(BudgetExhausted):
@@ -114,6 +123,26 @@ class Limits:
         self._next_at = 0.0
         self._lock = threading.Lock()
         self.interrupted: str | None = None  # why the run was stopped by a signal: no request starts after it
+        self.unanswered = 0  # requests in a row that got no answer (none came, or not whole, in time)
+        self.last_answer_at = time.monotonic()
+
+    def heard(self, answered: bool) -> None:
+        """A request got its answer, or got none in time (or no connection)."""
+        with self._lock:
+            if answered:
+                self.unanswered, self.last_answer_at = 0, time.monotonic()
+            else:
+                self.unanswered += 1
+
+    def silent(self, timeout: float) -> str | None:
+        """Why the target counts as gone silent: SILENT_REQUESTS requests in a row unanswered, and no answer for
+        SILENT_TIMEOUTS request timeouts or SILENT_SECONDS, whichever is longer (requests sent together time out
+        together: a burst is not silence)."""
+        quiet = time.monotonic() - self.last_answer_at
+        if self.unanswered < SILENT_REQUESTS or quiet < max(SILENT_TIMEOUTS * timeout, SILENT_SECONDS):
+            return None
+        return (f"the target stopped answering: {self.unanswered} requests in a row got no answer "
+                f"within {timeout:g} s (--request-timeout), none for {quiet:.0f} s; the remaining checks were not run")
 
     def acquire(self) -> None:
         if self.interrupted is not None:
@@ -416,31 +445,48 @@ class Client:
         # A server may close a kept-alive connection after an answer (uvicorn does after a 500); the next request
         # on it then fails before any byte comes back. GET is safe to send again, once, on a new connection.
         for attempt in (1, 2):
+            silent = self.limits.silent(self.timeout)
+            if silent is not None:
+                raise TargetSilent(silent)
             self.limits.acquire()
             answered = False
             try:
                 with deadline(self.timeout), self._http.stream("GET", url, headers=headers) as response:
                     answered = True
                     raw = response.iter_raw()
-                    return response, read_body(raw, response.headers.get("content-encoding", ""), MAX_BODY_BYTES)
-            except httpx.TimeoutException as exc:
-                if answered:
-                    raise TargetError(
-                        f"GET {url}: the answer did not complete within {self.timeout:g} s "
-                        "(--request-timeout bounds the whole request: connect, headers and body)"
-                    ) from exc
-                raise Unreachable(f"GET {url}: no answer within {self.timeout:g} s (--request-timeout)") from exc
+                    body = read_body(raw, response.headers.get("content-encoding", ""), MAX_BODY_BYTES)
+                self.limits.heard(True)
+                return response, body
+            except (httpx.TimeoutException, httpx.ConnectError):
+                self.limits.heard(False)
+                raise_unanswered(url, self.timeout, answered)
             except BodyError as exc:
-                raise TargetError(f"GET {url}: {exc}") from None
-            except httpx.ConnectError as exc:
-                raise Unreachable(f"GET {url}: ConnectError: {REDACTOR.scrub(str(exc)) or 'connection failed'}") from exc
+                self.limits.heard(True)
+                problem = f"GET {url}: {exc}"
+                break
             except (httpx.ReadError, httpx.RemoteProtocolError) as exc:
+                self.limits.heard(False)  # a reset: no answer either
                 if attempt == 2:
                     raise TargetError(f"GET {url}: {type(exc).__name__}: "
                                       f"{REDACTOR.scrub(str(exc)) or 'connection failed'}") from exc
             except httpx.HTTPError as exc:
                 raise TargetError(f"GET {url}: {type(exc).__name__}: {REDACTOR.scrub(str(exc)) or 'connection failed'}") from exc
-        raise AssertionError("unreachable")
+        # Raised out of the except block, unchained: a body error's traceback holds the frames that decoded it, with up
+        # to the body bound in their locals, and every failed check would keep one alive.
+        raise TargetError(problem)
+
+
+def raise_unanswered(url: str, timeout: float, answered: bool) -> NoReturn:
+    """The TargetError of a GET that got no answer in time: none at all (Unreachable), or not the whole of one."""
+    exc = sys.exc_info()[1]
+    if isinstance(exc, httpx.ConnectError):
+        raise Unreachable(f"GET {url}: ConnectError: {REDACTOR.scrub(str(exc)) or 'connection failed'}") from exc
+    if answered:
+        raise TargetError(
+            f"GET {url}: the answer did not complete within {timeout:g} s "
+            "(--request-timeout bounds the whole request: connect, headers and body)"
+        ) from exc
+    raise Unreachable(f"GET {url}: no answer within {timeout:g} s (--request-timeout)") from exc
 
 
 def _result(sent_ahead: Future[Answer]) -> Answer | None:

@@ -13,6 +13,9 @@ from collections.abc import Iterable, Iterator
 ACCEPTED_CODINGS = "gzip, deflate"
 
 
+PIECE = 1 << 16  # bytes inflated at a time: small pieces, freed as they go, rather than one the size of the bound
+
+
 class BodyError(ValueError):
     """The body could not be read within the rules: too large, or in a coding that was not asked for."""
 
@@ -51,7 +54,7 @@ def _inflate(chunks: Iterable[bytes], coding: str, limit: int) -> Iterator[bytes
             while data:
                 if decoder is None:
                     decoder = zlib.decompressobj(_wbits(coding, data))
-                out = decoder.decompress(data, limit + 1 - produced)
+                out = decoder.decompress(data, min(PIECE, limit + 1 - produced))
                 produced += len(out)
                 if out:
                     yield out

@@ -25,7 +25,9 @@ from conformance import strict_json
 from conformance.client import Client, Exchange, TargetError
 from conformance.profiles import Profile
 from conformance.rules import Kind, Rule, access, answers, chats, checks, findings, http, ids_of, params
+from conformance.rules.registry import vouch
 from conformance.target import Target
+from conformance.violations import Violation, flatten
 
 BUILTIN_CHECKS = [
     schemathesis.checks.not_a_server_error,
@@ -215,13 +217,14 @@ def run_case(case: Any, target: Target, client: Client, checks: Sequence[Callabl
         client.cancel_ahead()
         raise
     _refuse_unreadable_json(exchange, target.profile)
+    http.answered[target.profile](None)  # it came, whole and in time
     token = SENT.set(Sent(pick, exchange, target))
+    ids: set[str] = set()
     try:
         case.validate_response(_as_schemathesis(exchange),
                                checks=[*BUILTIN_CHECKS, expected_status, error_answers, *checks],
                                headers=headers, transport_kwargs=kwargs)
     except FailureGroup as group:
-        ids: set[str] = set()
         unattributed: list[str] = []
         for failure in group.exceptions:
             found = requirements_of(failure, exchange, target.profile, case.query)
@@ -232,6 +235,10 @@ def run_case(case: Any, target: Target, client: Client, checks: Sequence[Callabl
         raise GeneratedCaseFailed(sorted(ids), str(group), unattributed, exchange.har_id) from None
     finally:
         SENT.reset(token)
+        # Schemathesis's own checks judged these on the answer: those that did not break held.
+        for req_id in ids_of(set(findings.BUILTIN.values()), target.profile):
+            if req_id not in ids:
+                vouch(req_id)
 
 
 @dataclass(frozen=True)
@@ -314,7 +321,11 @@ def _plain(headers: Any) -> dict[str, str]:
 def requirements_of(failure: Any, exchange: Exchange, profile: Profile, query: dict[str, Any]) -> list[str]:
     """The requirement ids a Schemathesis failure breaks in `profile` (findings.py holds the table)."""
     code = getattr(failure, "code", "")
-    if code == "ST901":  # one of our own checks: the Violation's message starts with its id
+    if code == "ST901":  # one of our own checks: the Violation(s) it raised name their ids
+        found = [f.requirement for f in flatten(getattr(failure, "exception", None) or failure)
+                 if isinstance(f, Violation)]
+        if found:
+            return found
         match = REQUIREMENT_PREFIX.match(str(getattr(failure, "message", "")))
         return [match.group(1)] if match else []
     if code in findings.BUILTIN:

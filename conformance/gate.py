@@ -37,10 +37,11 @@ def exit_status(results: Results, exitstatus: int, level: str, stopped_by_the_su
     """The exit status the gate sets, or None to leave pytest's."""
     if stopped_by_the_suite and exitstatus in FINISHED:
         return pytest.ExitCode.INTERRUPTED  # stopped by a limit: incomplete, whatever failed
-    # Failures below --level are warnings; they never make the exit status non-zero.
-    if exitstatus == pytest.ExitCode.TESTS_FAILED and results.complete and not results.failing(level) \
-            and not results.unattributed_failures:
-        return pytest.ExitCode.OK
+    # Failures below --level are warnings; they never make the exit status non-zero. A gated requirement left
+    # unverified does, even where every test passed.
+    if exitstatus in FINISHED and results.complete:
+        failed = results.failing(level) or results.unattributed_failures or results.unverified(level)
+        return pytest.ExitCode.TESTS_FAILED if failed else pytest.ExitCode.OK
     return None
 
 
@@ -94,6 +95,11 @@ def summary(terminalreporter: Any, results: Results, level: str, target: Target,
         if result.now_passing:
             write_line(f"known failure now passes: {result.requirement.id}; remove it from --known-failures",
                        green=True)
+    unverified = results.unverified(level)
+    if results.complete and unverified:
+        write_line(f"unverified: {' '.join(r.requirement.id for r in unverified)} — no rule of theirs ran to the end "
+                   f"(see the report's reasons); the gate does not pass over a {level.upper()} it did not verify",
+                   red=True)
     for finding in results.unattributed_failures:
         write_line(f"finding under no requirement: {finding.splitlines()[0]}", red=True)
     for path in written:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import signal
+import sys
 import tempfile
 import threading
 import time
@@ -20,14 +21,20 @@ from conformance.profiles import BY_NAME
 from conformance.report import report_data
 from conformance.rules import ids_of
 from conformance.settings import Settings, resolve
-from conformance.results import (CHECKS, ENTRIES, FAILED, INCONCLUSIVE, NOTE, REASON, REPRODUCED, STOPPED,
-                                 THROTTLING, UNATTRIBUTED, Results)
+from conformance.results import (CHECKS, ENTRIES, FAILED, HELD, INCONCLUSIVE, NOTE, REASON, REASONS, REPRODUCED,
+                                 STOPPED, THROTTLING, UNATTRIBUTED, Results)
+from conformance.rules.registry import watched
+from conformance.violations import flatten, gathering, raise_found
 from conformance.target import Target
+
+if sys.version_info < (3, 11):
+    from exceptiongroup import BaseExceptionGroup  # Hypothesis's own dependency before 3.11
 
 RUN = pytest.StashKey["Run"]()
 SENT_AHEAD = pytest.StashKey[set]()  # the families of probes already sent ahead
 KEY_ATTRIBUTES = {"primary": "api_key", "foreign": "foreign_api_key"}
-INCONCLUSIVE_IDS = pytest.StashKey[str]()  # a test's inconclusive requirements, carried to its teardown (junit)
+JUNIT = pytest.StashKey[dict]()  # what a test found (failed, inconclusive requirements), carried to its teardown (junit)
+TOLD = pytest.StashKey[dict]()  # requirement id → whether every run of its rules in the test's call held
 
 
 class Run:
@@ -333,6 +340,32 @@ def note(request: pytest.FixtureRequest, target: Target):
 
 
 @pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Any:
+    """Every rule the test runs is watched (which held, which broke: a requirement's status comes from them), and
+    what its `go_on()` blocks found is raised at its end, with whatever ended it."""
+    if _active(item.config) is None:
+        return (yield)
+    told: dict[str, bool] = item.stash.setdefault(TOLD, {})
+
+    def tell(req_id: str, held: bool) -> None:
+        told[req_id] = told.get(req_id, True) and held
+
+    with watched(tell), gathering() as gathered:
+        try:
+            out = yield
+        except (KeyboardInterrupt, SystemExit):
+            raise
+        except BaseException as exc:
+            if not gathered.found:
+                raise
+            if isinstance(exc, pytest.skip.Exception):
+                raise_found(gathered.found)  # what was found fails the test, whatever skipped it after
+            raise BaseExceptionGroup(f"{len(gathered.found) + 1} findings", [*gathered.found, exc]) from None
+        raise_found(gathered.found)
+        return out
+
+
+@pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Any:
     report = yield
     run = _active(item.config)
@@ -341,13 +374,16 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Any:
     ids = [i for mark in item.iter_markers("requirement") for i in mark.args]
     report.user_properties = [p for p in report.user_properties
                               if p[0] not in (CHECKS, FAILED, REASON, UNATTRIBUTED, STOPPED, THROTTLING, INCONCLUSIVE,
-                                               REPRODUCED, ENTRIES)]
+                                               REPRODUCED, ENTRIES, HELD, REASONS)]
     report.user_properties.append((CHECKS, " ".join(ids)))
+    if call.when == "call":
+        held = [req_id for req_id, ok in item.stash.get(TOLD, {}).items() if ok]
+        report.user_properties.append((HELD, " ".join(held)))
     report.sections = [(title, REDACTOR.scrub(content)) for title, content in report.sections]
     if run.client.limits.throttle.waits:
         report.user_properties.append((THROTTLING, run.throttling()))
-    if call.when == "teardown" and INCONCLUSIVE_IDS in item.stash:
-        report.user_properties.append((INCONCLUSIVE, item.stash[INCONCLUSIVE_IDS]))  # junit reads teardown's
+    if call.when == "teardown":
+        report.user_properties += list(item.stash.get(JUNIT, {}).items())  # junit reads teardown's properties
     if call.excinfo is not None and report.failed:
         explained = verdicts.explain(call.excinfo.value, run.profile)
         if explained.inconclusive and not (explained.failed or explained.unattributed or explained.stopped):
@@ -355,7 +391,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Any:
             return report
         failed = explained.failed
         text, reason = explained.text, verdicts.first_line(explained.text)
-        exchange = getattr(call.excinfo.value, "exchange", None)
+        exchange = next((f.exchange for f in flatten(call.excinfo.value) if getattr(f, "exchange", None)), None)
         if failed and not explained.stopped and exchange is not None and not run.settings.known_failures.keys() >= set(failed):
             checked = reproduce.recheck(exchange)
             text += "\n" + checked.note if checked.note else ""
@@ -364,9 +400,17 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Any:
                 reason += "" if checked.reproduced else " (did not reproduce: flaky)"
         report.longrepr = REDACTOR.scrub(text)
         report.user_properties.append((FAILED, " ".join(failed)))
+        if failed:
+            item.stash.setdefault(JUNIT, {})[FAILED] = " ".join(failed)
         report.user_properties.append((REASON, REDACTOR.scrub(reason)))
         if explained.entries:
             report.user_properties.append((ENTRIES, " ".join(explained.entries)))
+        if explained.inconclusive:
+            report.user_properties.append((INCONCLUSIVE, " ".join(explained.inconclusive)))
+            item.stash.setdefault(JUNIT, {})[INCONCLUSIVE] = " ".join(explained.inconclusive)
+        if len(explained.reasons) > 1:
+            report.user_properties.append((REASONS, REDACTOR.scrub("\n".join(
+                f"{req}\t{why}" for req, why in explained.reasons.items()))))
         if explained.unattributed:
             report.user_properties.append((UNATTRIBUTED, REDACTOR.scrub("\n".join(explained.unattributed))))
         if explained.stopped:
@@ -388,7 +432,7 @@ def inconclusive(item: pytest.Item, report: pytest.TestReport, explained: verdic
     report.longrepr = (str(path), (lineno or 0) + 1, reason)
     report.user_properties.append((INCONCLUSIVE, " ".join(explained.inconclusive)))
     report.user_properties.append((REASON, reason))
-    item.stash[INCONCLUSIVE_IDS] = " ".join(explained.inconclusive)
+    item.stash.setdefault(JUNIT, {})[INCONCLUSIVE] = " ".join(explained.inconclusive)
 
 
 # Arguments a check takes from the run's profile, one test per value: argument → Profile attribute.

@@ -30,6 +30,8 @@ def report_data(results: Results, target_url: str, mode: str, level: str, har: d
         "stopped": results.stopped,
         "passed_gate": results.passed_gate(level),
         "unattributed_findings": list(results.unattributed_failures),
+        # requirements at the gated level some test was to check and no rule judged: they fail a complete run's gate
+        "unverified_gated": [r.requirement.id for r in results.unverified(level)],
         # requirements the data moved under (a chat that changed while read): neither passed nor failed
         "inconclusive": [r.requirement.id for r in results.inconclusive()],
         # --from-har of captured traffic: requirements it gave no occasion to judge, neither passed nor failed
@@ -66,6 +68,9 @@ def render_markdown(data: dict) -> str:
         *([f"**{data['har']['bodies_missing']} answer bodies** the capture keeps in side files (`content._file`) were "
            "not found in its archive or beside it: the rules that read bodies did not judge them.", ""]
           if (data.get("har") or {}).get("bodies_missing") else []),
+        *([f"**Unverified at the gated level: {', '.join(data['unverified_gated'])}**: some test was to check them and "
+           "no rule of theirs ran to the end (each says why below); the gate does not pass over them.", ""]
+          if data.get("unverified_gated") and data["complete"] else []),
         *([f"**{len(data['inconclusive'])} inconclusive** ({', '.join(data['inconclusive'])}): the data changed "
            "while it was read, so these were neither passed nor failed; they do not fail the gate.", ""]
           if data["inconclusive"] else []),

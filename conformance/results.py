@@ -17,9 +17,11 @@ STOPPED = "conformance_stopped"  # the run's own limit (--max-requests, --max-du
 INCONCLUSIVE = "conformance_inconclusive"  # requirements the data moved under (a live chat): judged neither way
 REPRODUCED = "conformance_reproduced"  # yes | no: the answer that broke a rule came back when asked again
 ENTRIES = "conformance_har_entries"  # the HAR entries (their _id) that show the test's failure
+REASONS = "conformance_reasons"  # "<id>\t<what broke it>" per line: each failed requirement's own reason
 NOTE = "conformance_note"  # "<ids>\t<text>" per line: what a passed requirement was proven on, when less than all
 THROTTLING = "conformance_throttling"  # "<process> <waits> <seconds>": the process's waits for a throttling target so far
 NOT_EXERCISED = "conformance_not_exercised"  # requirements captured traffic gave no occasion to judge (--from-har)
+HELD = "conformance_held"  # requirements whose rules ran in the test and held every time (whatever its outcome)
 
 LEVELS = ("MUST", "SHOULD", "MAY")
 UNJUDGED = ("unverified", "skip", "inconclusive", "not-exercised")  # statuses that neither pass nor fail
@@ -57,6 +59,7 @@ class Results:
         self.by_id = {r.id: RequirementResult(r) for r in for_profile(profile)}
         self.unattributed_failures: list[str] = []  # "nodeid: finding"
         self.stopped: str | None = None  # why the run ended before it was complete; None while it is not known to
+        self.selected: set[str] = set()  # the requirements some test of the run was to check
         self._throttling: dict[str, Throttling] = {}  # per process (xdist worker): its waits so far
 
     def note_throttling(self, value: str) -> None:
@@ -73,13 +76,19 @@ class Results:
     def record(self, nodeid: str, outcome: str, props: dict[str, str], reason: str) -> None:
         """outcome: passed | failed | skipped | xfailed (a known failure).
 
-        Precedence per requirement, whatever the order of the reports: fail > inconclusive > pass > skip. A test
-        skipped as inconclusive ran its other checks to the end: those count as passed.
+        A requirement's status comes from the rules that ran: failed where one of them broke; passed where they ran
+        and held (HELD), in a failed test too, or where its test passed. Precedence, whatever the order of the
+        reports: fail > inconclusive > pass > skip. A requirement of a failed test whose rules did not run stays
+        unverified, saying so.
         """
         if props.get(STOPPED):
             self.stop(props[STOPPED])
-            return  # not run: it proves and breaks nothing
+            if not props.get(FAILED):
+                return  # not run: it proves and breaks nothing
+            # else a stop that is itself a finding (a target gone silent): its requirement fails
         checked = props.get(CHECKS, "").split()
+        self.selected.update(checked)
+        held = props.get(HELD, "").split()
         # FAILED is set on every failed report the plugin saw; empty means "no requirement".
         failed = props[FAILED].split() if FAILED in props else (checked if outcome in ("failed", "xfailed") else [])
         checked += [req_id for req_id in failed if req_id not in checked]
@@ -91,8 +100,10 @@ class Results:
             self.unattributed_failures += [f"{nodeid}: {finding}" for finding in findings]
         inconclusive = props.get(INCONCLUSIVE, "").split()
         checked += [req_id for req_id in inconclusive if req_id not in checked]
+        checked += [req_id for req_id in held if req_id not in checked]
         unexercised = props.get(NOT_EXERCISED, "").split() if outcome == "skipped" else []
         notes = [line.partition("\t") for line in props.get(NOTE, "").splitlines() if line]
+        own = dict(line.split("\t", 1) for line in props.get(REASONS, "").splitlines() if "\t" in line)
         for req_id in checked:
             result = self.by_id.get(req_id)
             if result is None:
@@ -102,7 +113,7 @@ class Results:
                 result.notes += [text for ids, _, text in notes if req_id in ids.split() and text not in result.notes]
             if outcome in ("failed", "xfailed") and req_id in failed:
                 result.status = "known-failure" if req_id in self.known else "fail"
-                result.reasons.append(reason)
+                result.reasons.append(own.get(req_id, reason))
                 result.flaky = result.flaky or props.get(REPRODUCED) == "no"
                 result.entries += [e for e in props.get(ENTRIES, "").split() if e not in result.entries]
             elif req_id in inconclusive:
@@ -113,14 +124,20 @@ class Results:
             elif req_id in unexercised:
                 if result.status in ("unverified", "skip"):
                     result.status, result.reasons = "not-exercised", [reason]
-            elif outcome == "skipped" and not inconclusive:
+            elif outcome == "skipped" and not inconclusive and req_id not in held:
                 if result.status == "unverified":
                     result.status = "skip"
                     result.reasons.append(reason)
-            elif outcome in ("passed", "skipped") and result.status in ("unverified", "skip", "not-exercised"):
-                # A failed test proves nothing about its other requirements: only a pass counts (or a test skipped
-                # as inconclusive, which ran its other checks to the end).
+            elif (outcome in ("passed", "skipped") or req_id in held) \
+                    and result.status in ("unverified", "skip", "not-exercised"):
+                # A pass, a test skipped as inconclusive (it ran its other checks to the end), or rules that ran and
+                # held in a test that failed on others.
                 result.status, result.reasons = "pass", []
+            elif outcome in ("failed", "xfailed") and result.status == "unverified":
+                why = f"not judged: {nodeid} failed ({reason.splitlines()[0] if reason else 'on another rule'}) " \
+                      "before its rules ran"
+                if why not in result.reasons:
+                    result.reasons.append(why)
 
     def stop(self, reason: str) -> None:
         """The run ended before every selected check ran; the first reason given is the one reported."""
@@ -132,11 +149,19 @@ class Results:
         return self.stopped is None
 
     def passed_gate(self, level: str) -> bool:
-        """Only a complete run that checked something, with no failure at a gated level and none unattributed.
+        """Only a complete run that checked something, with no failure at a gated level, none unattributed and no
+        selected requirement of a gated level left unverified (a failure elsewhere never hides one).
 
         An inconclusive requirement fails no gate, and proves nothing: a run of nothing else checked nothing."""
         checked = any(r.status not in UNJUDGED for r in self.by_id.values())
-        return self.complete and checked and not self.failing(level) and not self.unattributed_failures
+        return self.complete and checked and not self.failing(level) and not self.unattributed_failures \
+            and not self.unverified(level)
+
+    def unverified(self, level: str) -> list[RequirementResult]:
+        """Requirements of a gated level some test was to check, that no rule judged (a complete run fails on them)."""
+        gated = GATED_LEVELS[level]
+        return [r for r in self.by_id.values()
+                if r.status == "unverified" and r.requirement.id in self.selected and r.requirement.level in gated]
 
     def finish(self) -> None:
         for req_id, reason in self.known.items():

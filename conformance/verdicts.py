@@ -7,7 +7,7 @@ import traceback
 from dataclasses import dataclass, field
 
 from conformance.catalogue import requirements
-from conformance.client import BudgetExhausted, TargetError
+from conformance.client import BudgetExhausted, TargetError, TargetSilent
 from conformance.fuzzing import GeneratedCaseFailed
 from conformance.profiles import Profile
 from conformance.rules import http, ids_of
@@ -30,6 +30,7 @@ class Explanation:
     stopped: str | None = None  # the run's own limit stopped this test: why
     inconclusive: list[str] = field(default_factory=list)  # requirements the data moved under: judged neither way
     entries: list[str] = field(default_factory=list)  # the HAR entries (their _id) that show the failure
+    reasons: dict[str, str] = field(default_factory=dict)  # each failed requirement → what broke it, in a line
 
 
 def explain(exc: BaseException, profile: Profile) -> Explanation:
@@ -43,6 +44,7 @@ def explain(exc: BaseException, profile: Profile) -> Explanation:
             stopped=next((part.stopped for part in parts if part.stopped), None),
             inconclusive=list(dict.fromkeys(req for part in parts for req in part.inconclusive)),
             entries=list(dict.fromkeys(e for part in parts for e in part.entries)),
+            reasons={req: why for part in reversed(parts) for req, why in part.reasons.items()},
         )
     if isinstance(exc, Violation):
         lines = [headline(exc.requirement), f"  what broke: {exc.detail}"]
@@ -53,7 +55,8 @@ def explain(exc: BaseException, profile: Profile) -> Explanation:
             if exc.exchange.har_id:
                 lines.append(f"  HAR entry:  {exc.exchange.har_id}")
         entries = [exc.exchange.har_id] if exc.exchange is not None and exc.exchange.har_id else []
-        return Explanation([exc.requirement], "\n".join(lines), entries=entries)
+        text = "\n".join(lines)
+        return Explanation([exc.requirement], text, entries=entries, reasons={exc.requirement: first_line(text)})
     if isinstance(exc, Inconclusive):
         ids = ids_of(exc.rules, profile)
         return Explanation([], f"inconclusive ({', '.join(ids)}): {exc.reason}", inconclusive=ids)
@@ -64,7 +67,13 @@ def explain(exc: BaseException, profile: Profile) -> Explanation:
         text = "\n".join(heads) + f"\n  a generated request broke the rule(s) above (Schemathesis):\n{exc}"
         if exc.har_id:
             text += f"\n  HAR entry:  {exc.har_id}"
-        return Explanation(exc.requirements, text, exc.unattributed, entries=[exc.har_id] if exc.har_id else [])
+        reasons = {r: f"{headline(r)} — a generated request broke it (Schemathesis)" for r in exc.requirements}
+        return Explanation(exc.requirements, text, exc.unattributed, entries=[exc.har_id] if exc.har_id else [],
+                           reasons=reasons)
+    if isinstance(exc, TargetSilent):  # the run stops, and the silence is the target's failure to answer
+        answers = http.answered[profile].id
+        text = f"{headline(answers)}\n  what broke: {exc}"
+        return Explanation([answers], text, stopped=str(exc), reasons={answers: first_line(text)})
     if isinstance(exc, BudgetExhausted):
         return Explanation([], f"not run: {exc}", stopped=str(exc))  # the suite's limit, not the target's fault
     if isinstance(exc, TargetError):

@@ -1,4 +1,5 @@
-"""The reference server as an ASGI app, for either profile, with at most one mutant and one variation.
+"""The reference server as an ASGI app, for either profile, with its mutants (one, or a pair: `A+B`) and at most one
+variation.
 
 It answers every request with JSON, including unknown paths, other methods
 and crashes, and never 422. The steps are in `server.py` and `store.py`;

@@ -104,7 +104,7 @@ def returns(value: Any) -> Step:
 
 @dataclass(frozen=True)
 class Chosen:
-    """The patches of one server: at most one mutant and one variation."""
+    """The patches of one server: its mutants (one, or a pair) and at most one variation."""
 
     patches: tuple[Patch, ...] = ()
 
@@ -138,11 +138,33 @@ def variations() -> tuple[Switch, ...]:
     )
 
 
+@cache
+def pairs() -> tuple[Switch, ...]:
+    """Two mutants at once (pairs.yaml), one Switch per profile both have, named `A+B`: it violates every id either
+    violates alone."""
+    alone = {(m.name, m.profile): m for m in mutants()}
+    found = []
+    for entry in _entries("pairs.yaml", {"name", "why", "mutants"}, set()):
+        names = entry["mutants"]
+        unknown = [n for n in names if not any(m.name == n for m in mutants())]
+        if len(names) != 2 or unknown:
+            raise ValueError(f"pairs.yaml: {entry['name']}: expected two mutants of mutants.yaml, got {names}")
+        for profile in PROFILES:
+            parts = [alone.get((name, profile)) for name in names]
+            if all(parts):
+                found.append(Switch("+".join(names), profile, entry["why"],
+                                    violates=tuple(dict.fromkeys(i for p in parts for i in p.violates)),
+                                    suite_args=tuple(dict.fromkeys(a for p in parts for a in p.suite_args))))
+    return tuple(found)
+
+
 def choose(profile: str, mutant: str | None = None, variation: str | None = None) -> Chosen:
+    """The patches of `mutant` (several at once: `A+B`) and `variation` in `profile`."""
     check_profile(profile)
     code = registered()  # fails now, not on the first request, if the declarations and the code disagree
     chosen: list[Patch] = []
-    for kind, name, declared in (("mutant", mutant, mutants()), ("variation", variation, variations())):
+    asked = [("mutant", name, mutants()) for name in (mutant.split("+") if mutant else ())]
+    for kind, name, declared in (*asked, ("variation", variation, variations())):
         if name is None:
             continue
         valid = [switch.name for switch in declared if switch.profile == profile]

@@ -101,6 +101,25 @@ def slow_server(delay: float) -> Iterator[str]:
 
 
 @contextlib.contextmanager
+def silent_after_server(answered: int = 10) -> Iterator[str]:
+    """An empty tenant-key page to the first `answered` GETs; then no answer at all, ever (a leaked connection
+    pool: every later request waits out its timeout)."""
+    lock, count = threading.Lock(), [0]
+
+    def answer(handler: BaseHTTPRequestHandler, stopping: threading.Event) -> None:
+        with lock:
+            count[0] += 1
+            quiet = count[0] > answered
+        if not quiet:
+            _send(handler, 200, EMPTY_PAGE)
+            return
+        stopping.wait()
+
+    with _serving(answer) as url:
+        yield url
+
+
+@contextlib.contextmanager
 def nested_json_server(depth: int = 100_000, closed: bool = True) -> Iterator[str]:
     """200, application/json, `depth` opening brackets (and as many closing ones)."""
     body = b"[" * depth + (b"]" * depth if closed else b"")

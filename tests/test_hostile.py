@@ -31,6 +31,7 @@ from hostile import (
     key_encodings,
     nested_json_server,
     prefixed_reference,
+    silent_after_server,
     slow_server,
     trickle_server,
 )
@@ -58,6 +59,23 @@ def every_requirement_judged_by_its_rule(run: SuiteRun) -> None:
     assert "ENV-SHAPE" in run.failed(), run.failed()
     assert "HTTP-ANSWERS" not in run.failed()  # the body was read; its shape is what is wrong
 
+
+def silence_fails_http_answers(run: SuiteRun) -> None:
+    report_says_incomplete(run)
+    assert "HTTP-ANSWERS" in run.failed(), run.report["summary"]
+
+
+BOMB_PEAK_MIB = 200  # a whole run against a gzip bomb: a normal run's ~110 MiB, and no body held past its bound
+
+
+def bounded_by_the_body_cap(run: SuiteRun) -> None:
+    assert run.peak_rss_mib is None or run.peak_rss_mib < BOMB_PEAK_MIB, f"peak {run.peak_rss_mib:.0f} MiB"
+    assert "HTTP-ANSWERS" in run.failed() and not run.report["passed_gate"], run.report["summary"]
+
+
+_DATA = load_dataset(default_dataset_path("tenant-key"), "tenant-key")
+DISCOVERY = ("--no-dataset", "--chat-id", str(_DATA.roles["populated"]), "--empty-chat-id", str(_DATA.roles["empty"]),
+             "--foreign-chat-id", str(_DATA.roles["foreign"]))
 
 MUSTS = sum(r.level == "MUST" for r in for_profile("tenant-key"))
 
@@ -94,6 +112,10 @@ CASES = [
          ("--max-duration",), 40, check=report_says_incomplete),
     Case("SIGTERM", lambda: slow_server(0.3), (*FAST, "--max-duration", "600"), 2, ("SIGTERM",), 60,  # 4.4 / 6.2 s
          terminate_after="conformance target:", check=reports_written_after_sigterm),
+    # A target that stops answering (a leaked pool): the run stops after a few requests in a row get no answer for
+    # three timeouts (at least 10 s), rather than waiting out every one (about 300 s): incomplete, HTTP-ANSWERS failed.
+    Case("target gone silent", silent_after_server, ("--request-timeout", "2"), 2,  # 16 / - s
+         ("HTTP-ANSWERS [MUST]", "the target stopped answering"), 90, check=silence_fails_http_answers),
     # --- judged, not crashed (the whole run: no check may crash on it)
     Case("nested JSON", nested_json_server, FAST, 1, ("ENV-SHAPE [MUST]", "nested deeper than"), 90,  # 5.1 / 14.3 s
          check=every_requirement_judged_by_its_rule),
@@ -107,6 +129,9 @@ CASES = [
          ("AUTH-FOREIGN-404 [MUST]", '"HEX": "***"'), 90),
     Case("gzip bomb", gzip_bomb_server, (*FAST, *ONE_TEST), 1,  # 2.1 / 4.9 s
          ("HTTP-ANSWERS [MUST]", "larger than"), 60),
+    # A whole discovery run, every answer a bomb: no check, recheck or generated case holds a body past its bound.
+    Case("gzip bomb, a whole discovery run", gzip_bomb_server, (*FAST, *DISCOVERY), 1,  # 22 / - s
+         ("HTTP-ANSWERS [MUST]", "larger than"), 150, check=bounded_by_the_body_cap),
     # Two layers: a decoder that inflates each read whole holds the whole GiB at once (about 2 GiB peak).
     Case("gzip bomb, two layers", lambda: gzip_bomb_server(layers=2), (*FAST, *ONE_TEST), 1,  # 2.2 / 4.8 s
          ("HTTP-ANSWERS [MUST]", "larger than"), 60),

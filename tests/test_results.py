@@ -166,3 +166,51 @@ def test_a_run_with_nothing_but_inconclusive_requirements_checked_nothing():
     record(results, "t::same-set[7]", Inconclusive((ordering.same_set,), "moved"), "ORDER-SAME-SET")
     assert results.by_id["ORDER-SAME-SET"].status == "inconclusive"
     assert not results.passed_gate("must")
+
+
+def test_rules_that_ran_and_held_in_a_failed_test_pass_and_the_others_stay_unverified_saying_why():
+    from conformance.results import HELD
+
+    results = Results("tenant-key", {})
+    explained = verdicts.explain(Violation("PAGE-HAS-MORE", "off by one"), TENANT_KEY)
+    results.record("t::walk", "failed", {CHECKS: "PAGE-HAS-MORE PAGE-LENGTH PAGE-PARTITION", FAILED: " ".join(
+        explained.failed), HELD: "PAGE-LENGTH"}, verdicts.first_line(explained.text))
+    statuses = {i: results.by_id[i].status for i in ("PAGE-HAS-MORE", "PAGE-LENGTH", "PAGE-PARTITION")}
+    assert statuses == {"PAGE-HAS-MORE": "fail", "PAGE-LENGTH": "pass", "PAGE-PARTITION": "unverified"}
+    assert "before its rules ran" in results.by_id["PAGE-PARTITION"].reasons[0]
+
+
+def test_a_should_failure_never_hides_a_must_the_gate_fails_on_a_must_left_unverified():
+    results = Results("tenant-key", {})
+    record(results, "t::errors", Violation("HTTP-NO-STACK-TRACE", "a traceback"), "HTTP-NO-STACK-TRACE HTTP-NO-5XX")
+    assert results.by_id["HTTP-NO-STACK-TRACE"].status == "fail"  # a SHOULD: a warning at the MUST gate
+    assert not results.failing("must") and results.complete
+    assert [r.requirement.id for r in results.unverified("must")] == ["HTTP-NO-5XX"]
+    assert not results.passed_gate("must")
+    assert report_data(results, "http://127.0.0.1:1", "dataset", "must")["unverified_gated"] == ["HTTP-NO-5XX"]
+    record(results, "t::odd", None, "HTTP-NO-5XX")  # another test judged it
+    assert results.passed_gate("must") and not results.passed_gate("should")
+
+
+def test_a_target_gone_silent_stops_the_run_and_fails_http_answers():
+    from conformance.client import TargetSilent
+
+    results = Results("tenant-key", {})
+    record(results, "t::a", TargetSilent("the target stopped answering: 3 requests in a row"), "PAGE-TOTAL")
+    assert not results.complete and results.by_id["HTTP-ANSWERS"].status == "fail"
+    assert results.by_id["PAGE-TOTAL"].status == "unverified"
+
+
+def test_each_failed_requirement_of_one_test_keeps_its_own_reason():
+    from conformance.results import REASONS
+    from conformance.violations import Violations
+
+    results = Results("tenant-key", {})
+    explained = verdicts.explain(Violations([Violation("PAGE-OFFSET-ECHO", "offset 49"),
+                                             Violation("PAGE-LIMIT-ECHO", "limit 3")]), TENANT_KEY)
+    assert explained.failed == ["PAGE-OFFSET-ECHO", "PAGE-LIMIT-ECHO"]
+    props = {CHECKS: "PAGE-OFFSET-ECHO PAGE-LIMIT-ECHO", FAILED: " ".join(explained.failed),
+             REASONS: "\n".join(f"{k}\t{v}" for k, v in explained.reasons.items())}
+    results.record("t::page", "failed", props, verdicts.first_line(explained.text))
+    assert "limit 3" in results.by_id["PAGE-LIMIT-ECHO"].reasons[0]
+    assert "offset 49" in results.by_id["PAGE-OFFSET-ECHO"].reasons[0]

@@ -18,7 +18,7 @@ from conformance.client import Exchange
 from conformance.profiles import Profile
 from conformance.rules import http, ordering, pagination
 from conformance.rules.registry import Rule, watched
-from conformance.violations import Inconclusive, Violation, evidence
+from conformance.violations import Inconclusive, Violation, Violations, evidence, flatten
 
 SHOWN = 10  # violations kept per requirement (the rest counted); the check of passive mode shows them
 NAMED = 20  # entries a requirement held on kept by name (the rest counted)
@@ -79,35 +79,42 @@ class Ledger:
     @contextlib.contextmanager
     def judging(self, exchange: Exchange, entries: Sequence[tuple[int, str]], conclusive: bool = True,
                 walk: bool = False) -> Iterator[None]:
-        """Rules run inside are recorded on these entries ((index, name) each). The block stops at the first rule
-        broken, as a check does. `conclusive=False`: a weaker reading than the requirement's, whose failure counts
+        """Rules run inside are recorded on these entries ((index, name) each). The block stops at the first finding
+        of a rule called alone; a kind of answer (answers.judge) runs every rule of it and gives every finding, as in a
+        check. `conclusive=False`: a weaker reading than the requirement's, whose failure counts
         but whose pass proves nothing. `walk`: the rules are across the pages of a walk, each entry one of them."""
         held: list[str] = []
         try:
             with watched(lambda req_id, ok: held.append(req_id) if ok else None), evidence(exchange):
                 yield
-        except Violation as violation:
-            shown = violation.exchange.har_id if violation.exchange is not None else None
-            key = (violation.requirement, shown or entries[0][1], violation.detail)
-            if key not in self._recent:
-                self._recent[key] = None
-                if len(self._recent) > RECENT:
-                    self._recent.popitem(last=False)
-                if walk:  # a rule across pages: name every page of the walk
-                    violation = Violation(violation.requirement, f"{violation.detail} (the walk of HAR entries "
-                                          f"{', '.join(name for _, name in entries)})", violation.exchange)
-                verdict = self.by_id[violation.requirement]
-                verdict.broken_count += 1
-                if len(verdict.broken) < SHOWN:
-                    verdict.broken.append(violation)
-        except Inconclusive as moved:
-            for req_id in {i for r in moved.rules for i in r.ids.values()}:
-                if len(self.by_id[req_id].inconclusive) < SHOWN:
-                    self.by_id[req_id].inconclusive.append(moved)
+        except (Violation, Violations, Inconclusive) as found:  # every rule the block saw broken, or moved under
+            for finding in flatten(found):
+                if isinstance(finding, Violation):
+                    self.broken(finding, entries, walk)
+                else:
+                    for req_id in {i for r in finding.rules for i in r.ids.values()}:
+                        if len(self.by_id[req_id].inconclusive) < SHOWN:
+                            self.by_id[req_id].inconclusive.append(finding)
         finally:
             if conclusive:
                 for req_id in dict.fromkeys(held):
                     self.by_id[req_id].hold(entries)
+
+    def broken(self, violation: Violation, entries: Sequence[tuple[int, str]], walk: bool) -> None:
+        shown = violation.exchange.har_id if violation.exchange is not None else None
+        key = (violation.requirement, shown or entries[0][1], violation.detail)
+        if key in self._recent:
+            return
+        self._recent[key] = None
+        if len(self._recent) > RECENT:
+            self._recent.popitem(last=False)
+        if walk:  # a rule across pages: name every page of the walk
+            violation = Violation(violation.requirement, f"{violation.detail} (the walk of HAR entries "
+                                  f"{', '.join(name for _, name in entries)})", violation.exchange)
+        verdict = self.by_id[violation.requirement]
+        verdict.broken_count += 1
+        if len(verdict.broken) < SHOWN:
+            verdict.broken.append(violation)
 
     def merge(self, other: Ledger) -> Ledger:
         out = Ledger()

@@ -101,6 +101,12 @@ def _same_instant(a: Any, b: Any, within: dt.timedelta) -> bool:
         return True
 
 
+def readable(messages: Any) -> bool:
+    """Messages the other rules can still read, whatever their shape broke: objects with an id and a created_at."""
+    return isinstance(messages, list) and all(isinstance(m, dict) and "id" in m and "created_at" in m
+                                              for m in messages)
+
+
 def conforming(body: bytes, messages_key: str | None) -> Any:
     """A 200 body read and held to its variant's shape rules (a page envelope under `messages_key`, else an array)."""
     if messages_key:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any, NoReturn, Protocol
 
 from conformance.catalogue import requirements
-from conformance.violations import Violation, evidence
+from conformance.violations import Violation, every, evidence
 
 
 class Broken(Exception):
@@ -125,6 +125,12 @@ def watched(callback: Callable[[str, bool], None]) -> Iterator[None]:
         _WATCHERS.reset(token)
 
 
+def vouch(req_id: str) -> None:
+    """A check that is not one of our rules (Schemathesis's own, mapped in findings.py) judged the requirement on an
+    answer and found it held: its watchers are told so, as of a rule."""
+    _tell(req_id, True)
+
+
 def _tell(req_id: str, held: bool) -> None:
     for callback in _WATCHERS.get():
         callback(req_id, held)
@@ -169,9 +175,12 @@ def applicable(kind: Kind, profile: _Named | str) -> list[Bound]:
 
 
 def judge(kind: Kind, answer: Any, profile: _Named | str) -> None:
-    """Hold `answer` to every rule of `kind` that `profile` has; the first broken one raises its Violation."""
-    for bound in applicable(kind, profile):
-        bound.on(answer)
+    """Hold `answer` to every rule of `kind` that `profile` has, each whatever the others found; every broken one is
+    raised at the end (one: its Violation; more: Violations)."""
+    with every() as each:
+        for bound in applicable(kind, profile):
+            with each:
+                bound.on(answer)
 
 
 def expand(items: Iterable[Rule | Kind]) -> list[Rule]:

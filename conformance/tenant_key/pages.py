@@ -14,10 +14,11 @@ from conformance.rules import answers, bodies, ordering, pagination, params
 from conformance.rules.params import DEFAULTS
 from conformance.rules.registry import Rule
 from conformance.tenant_key.live import Mark, judge
-from conformance.violations import evidence
+from conformance.violations import evidence, every, go_on
 
 __all__ = ["DEFAULTS", "EDGES", "Page", "Walk", "check_order_across", "check_page", "check_partition", "check_walk",
-           "divisor_page_size", "edge_cuts", "layout", "read_page", "stable_total", "tie_groups", "walk", "windows_for"]
+           "divisor_page_size", "edge_cuts", "layout", "read_page", "stable_total", "tie_groups",
+           "walk", "windows_for"]
 MAX_WALK_PAGES = 600
 created_at = bodies.created_at[TENANT_KEY]
 
@@ -56,7 +57,9 @@ def read_page(exchange: Exchange, status_rule: Rule | None = params.valid_accept
         if status_rule is not None:
             status_rule.expect(exchange.status, [200], "a valid request for the caller's own chat")
         body = bodies.page_envelope(exchange.body)
-        if body["messages"]:
+    if body["messages"]:
+        # Messages off their shape that can still be read leave the page's other rules to judge what they can.
+        with go_on(when=bodies.readable(body["messages"])), evidence(exchange):
             bodies.page_messages(body)
     return Page(exchange, tuple(body["messages"]), body["total"], body["offset"], body["limit"], body["has_more"])
 
@@ -277,12 +280,17 @@ def check_walk(result: Walk) -> None:
     Order across pages is always judged (on a walk the chat moved under, without repeats: Walk.order_instants);
     a walk the chat moved under leaves the rules of ACROSS_A_WALK inconclusive (the caller's partition among them).
     """
-    for (offset, limit), page in zip(result.asked, result.pages):
-        check_page(page, offset, limit, result.order)
-        if result.moved is None:
-            stable_total(result, page)
-    check_order_across(result)
-    result.judge(*ACROSS_A_WALK)
+    with every() as each:
+        for (offset, limit), page in zip(result.asked, result.pages):
+            with each:
+                check_page(page, offset, limit, result.order)
+            if result.moved is None:
+                with each:
+                    stable_total(result, page)
+        with each:
+            check_order_across(result)
+        with each:
+            result.judge(*ACROSS_A_WALK)
 
 
 def stable_total(result: Walk, page: Page) -> None:

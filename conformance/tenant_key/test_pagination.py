@@ -6,7 +6,7 @@ import pytest
 
 from conformance.rules import answers, bodies, checks, ordering, pagination
 from conformance.tenant_key.pages import EDGES, check_page, check_partition, check_walk, divisor_page_size, read_page
-from conformance.violations import evidence
+from conformance.violations import evidence, every
 
 WALK_RULES = (pagination.partition, pagination.total, answers.PAGE, ordering.ascending, ordering.descending,
               bodies.page_envelope, bodies.page_messages)
@@ -24,9 +24,12 @@ def test_walking_the_chat_returns_every_message_once(walks, target, size, order,
     """At the cap (100: a short last page unless it divides the chat), at a size that divides the chat (a full
     last page), and in pages cut where defects live (EDGES: inside every tie, one message before the end)."""
     result = walks(size_for(walks, size), order)
-    check_walk(result)
     full = [m["id"] for m in target.dataset.chat("populated").messages] if _is_dataset_chat(target) else None
-    check_partition(result, full)
+    with every() as each:
+        with each:
+            check_walk(result)
+        with each:
+            check_partition(result, full)
     if not result.whole:
         # A chat too large to walk whole: each window proven a partition of its own range, not the chat.
         note(f"proven on {result.describe_windows()}", pagination.partition, pagination.total)

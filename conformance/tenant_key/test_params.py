@@ -7,7 +7,7 @@ import pytest
 from conformance.probes import probe
 from conformance.rules import answers, bodies, checks, ordering, pagination, params
 from conformance.tenant_key.pages import DEFAULTS, check_page, read_page
-from conformance.violations import evidence
+from conformance.violations import evidence, every
 
 pytestmark = pytest.mark.usefixtures("own_chat")
 
@@ -49,9 +49,13 @@ def test_limit_zero_is_400_or_an_empty_page(client, target):
         params.limit_zero(exchange.status)
         if exchange.status == 200:
             body = bodies.page_envelope(exchange.body)
-            bodies.page_messages(body)
-            params.limit_zero(exchange.status, body)
-            pagination.has_more(0, 0, body["total"], body["has_more"])
+            with every() as each:
+                with each:
+                    bodies.page_messages(body)
+                with each:
+                    params.limit_zero(exchange.status, body)
+                with each:
+                    pagination.has_more(0, 0, body["total"], body["has_more"])
 
 
 @checks(params.empty_value)

@@ -6,6 +6,7 @@ from conformance import fuzzing
 from conformance.profiles import TENANT_KEY
 from conformance.rules import answers, bodies, pagination, params
 from conformance.tenant_key.pages import DEFAULTS, read_page
+from conformance.violations import every
 
 content_exact = bodies.content_exact[TENANT_KEY]
 
@@ -31,14 +32,21 @@ def page_rules(ctx, response, case):
     order = str(case.query.get("order", DEFAULTS["order"])).lower()  # ASC read as asc (IMPL-ORDER-CASE)
     if offset < 0 or not 0 <= limit <= 100 or order not in ("asc", "desc"):
         return
-    answers.judge(answers.PAGE, answers.Paged(page, offset, limit, order), TENANT_KEY)
     chat = sent.dataset_chat()
-    if chat is not None:
-        pagination.total(len(chat.messages), page.total, "the dataset's chat")
+    with every() as each:
+        with each:
+            answers.judge(answers.PAGE, answers.Paged(page, offset, limit, order), TENANT_KEY)
+        if chat is None:
+            return
+        with each:
+            pagination.total(len(chat.messages), page.total, "the dataset's chat")
         expected = {m["id"]: m for m in chat.messages}
-        pagination.chat_scoped(page.ids, expected)
-        for message in page.messages:
-            content_exact(message, expected[message["id"]])
+        with each:
+            pagination.chat_scoped(page.ids, expected)
+        with each:
+            for message in page.messages:
+                if message["id"] in expected:  # another chat's message: chat_scoped says so
+                    content_exact(message, expected[message["id"]])
 
 
 test_generated_requests_meet_the_contract = fuzzing.PropertyTest(TENANT_KEY, RULES, (page_rules,))
