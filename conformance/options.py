@@ -70,6 +70,8 @@ OPTIONS: tuple[Option, ...] = (
     Option("--from-har", "CONFORMANCE_FROM_HAR",
            "replay a file written by --record (no network; each request is answered from the file), or judge "
            "traffic captured elsewhere passively (a proxy's, gateway's or browser's HAR)"),
+    Option("--jobs", "CONFORMANCE_JOBS",
+           "--from-har of captured traffic: judge its chats in this many processes", 1, "int"),
 )
 
 

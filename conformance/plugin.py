@@ -7,12 +7,13 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from conformance import (__version__, failures, fuzzing, gate, known_failures, options, passive, probes, recording,
+from conformance import (__version__, evidence, failures, fuzzing, gate, known_failures, options, probes, recording,
                          reproduce, run_facts, startup, verdicts)
 from conformance.catalogue import for_profile
 from conformance.client import Client, Exchange
@@ -52,7 +53,6 @@ class Run:
         self.problems: list[str] = []
         self.recorded: tuple[Path, int] | None = None  # --record: the HAR file written, and its number of entries
         self._previous_sigterm: Any = None
-        self._verdicts: dict[str, passive.Verdict] | None = None  # --from-har of captured traffic: judged once
         self.failures: list[failures.Failure] = []  # as the terminal shows them, for the reports
         self.known_failures_updated: str | None = None  # --known-failures-update: what became of the file
 
@@ -69,11 +69,9 @@ class Run:
         """The process that reports: the only one, or xdist's controller (not a worker)."""
         return not hasattr(self.config, "workerinput")
 
-    def verdicts(self) -> dict[str, passive.Verdict]:
-        """Captured traffic judged by every rule it can show (once per process), requirement id → Verdict."""
-        if self._verdicts is None:
-            self._verdicts = passive.judge(self.settings.capture)
-        return self._verdicts
+    def verdicts(self) -> Mapping[str, evidence.Verdict]:
+        """Captured traffic judged by every rule it can show (as the settings were resolved), requirement id → Verdict."""
+        return self.settings.capture.verdicts if self.settings.capture is not None else {}
 
     def start(self) -> None:
         self.started = startup.start(self.settings, getattr(self.config, "workerinput", None) or {}, self.started_at)
@@ -305,7 +303,7 @@ def _started(config: pytest.Config) -> Run:
 
 
 @pytest.fixture(scope="session")
-def captured_verdicts(request: pytest.FixtureRequest) -> dict[str, passive.Verdict]:
+def captured_verdicts(request: pytest.FixtureRequest) -> Mapping[str, evidence.Verdict]:
     """--from-har of captured traffic: requirement id → what the traffic showed of it."""
     return _started(request.config).verdicts()
 

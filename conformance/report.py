@@ -69,6 +69,9 @@ def render_markdown(data: dict) -> str:
            f"its rule ran on this traffic and held; **{len(data['not_exercised'])} not exercised by this traffic** "
            "(neither passed nor failed). Failures name their entries: `_id`, or `#N` for `log.entries[N]`.", ""]
           if (data.get("har") or {}).get("captured") else []),
+        *([f"**{data['har']['bodies_missing']} answer bodies** the capture keeps in side files (`content._file`) were "
+           "not found in its archive or beside it: the rules that read bodies did not judge them.", ""]
+          if (data.get("har") or {}).get("bodies_missing") else []),
         *([f"**Unverified at the gated level: {', '.join(data['unverified_gated'])}**: some test was to check them and "
            "no rule of theirs ran to the end (each says why below); the gate does not pass over them.", ""]
           if data.get("unverified_gated") and data["complete"] else []),

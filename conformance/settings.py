@@ -18,7 +18,7 @@ from conformance import har, options
 from conformance.known_failures import KnownFailuresError, expired_known_failures, load_known_failures
 from conformance.har import HarError
 from conformance.masking import REDACTOR
-from conformance.passive import Capture, load_capture
+from conformance.evidence import Capture, judge_source, recorded_run, source_of
 from conformance.profiles import ChatId, Profile, profile as profile_named
 from conformance.recording import Recording, check_record_path, read_har
 from conformance.report import check_writable
@@ -88,7 +88,7 @@ def resolve(config: pytest.Config) -> Settings:
     recording = capture = None
     if from_har:
         recording, capture = _har_file(from_har, profile, value("--no-dataset"), auth_header,
-                                       options.check_base_url(base_url) if base_url else None)
+                                       options.check_base_url(base_url) if base_url else None, value("--jobs"))
     if recording is not None and base_url:
         raise pytest.UsageError("--from-har and --base-url exclude each other: a replay answers from the file, "
                                 "whose target it names")
@@ -154,15 +154,19 @@ def _check_writable(check: Callable[[str], None], path: str, what: str) -> None:
 
 
 def _har_file(path: str, profile: Profile, discovery: bool, auth_header: str,
-              base_url: str | None) -> tuple[Recording | None, Capture | None]:
-    """The --from-har file, read whole: a recording of a run (written by --record), checked against this run's
-    profile and mode, or traffic captured elsewhere, to be judged passively (its keys masked from here on)."""
+              base_url: str | None, jobs: int = 1) -> tuple[Recording | None, Capture | None]:
+    """The --from-har file: a recording of a run (written by --record), read whole and checked against this run's
+    profile and mode, or traffic captured elsewhere, judged passively as it is read (its keys masked from here on;
+    --jobs: its chats shared among that many processes)."""
     where = "--from-har / CONFORMANCE_FROM_HAR"
     try:
+        source = source_of(path)  # HAR, NDJSON of HAR entries, or a .zip with the bodies in side files
+        if not recorded_run(source):
+            return None, judge_source(source, profile, auth_header, base_url, max(1, jobs or 1))
         meta, entries = har.parse(read_har(path))
         recording = Recording.of(meta, entries, path)
         if recording is None:
-            return None, load_capture(entries, path, profile, auth_header, base_url)
+            raise HarError("the recording's log holds no _conformance object")
     except OSError as exc:
         raise pytest.UsageError(f"{where}: cannot read {path!r}: {exc.strerror or exc}") from None
     except (HarError, UnicodeDecodeError) as exc:

@@ -14,7 +14,7 @@ from conformance.client import BudgetExhausted, Client, Limits, TargetError, Unr
 from conformance.dataset import Dataset, DatasetError, load_dataset
 from conformance.embedded import start_reference
 from conformance.masking import Secret
-from conformance.passive import Capture
+from conformance.evidence import Capture
 from conformance.profiles import Profile
 from conformance.results import Results
 from conformance.settings import Settings, check_dataset_key

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
+import sys
 
 RFC3339 = re.compile(
     r"([0-9]{4})-([0-9]{2})-([0-9]{2})[Tt]([0-9]{2}):([0-9]{2}):([0-9]{2})(?:\.([0-9]+))?([Zz]|[+-][0-9]{2}:[0-9]{2})"
 )
+
+# Python 3.11's fromisoformat reads every form RFC3339 matches with an upper-case T and Z (any digits of fraction,
+# beyond six cut, as below); 3.10's reads fewer.
+FAST_ISOFORMAT = sys.version_info >= (3, 11)
 
 
 def parse_rfc3339(value: object) -> dt.datetime:
@@ -19,6 +25,10 @@ def parse_rfc3339(value: object) -> dt.datetime:
     match = RFC3339.fullmatch(value) if isinstance(value, str) else None
     if not match:
         raise ValueError(f"{value!r} is not an RFC 3339 date-time with a time-zone offset (e.g. 2024-01-15T10:30:00Z)")
+    offset_read_alike = match[8] == "Z" or len(match[8]) == 6 and match[8][4] < "6"  # fromisoformat takes +00:99
+    if FAST_ISOFORMAT and match[6] < "60" and value[10] == "T" and offset_read_alike:
+        with contextlib.suppress(ValueError):  # an impossible date or offset: said below, as without the fast path
+            return dt.datetime.fromisoformat(value)  # the same instant, in C: pages of 100 are read by the thousand
     year, month, day, hour, minute, second, fraction, offset = match.groups()
     if int(second) > 60:
         raise ValueError(f"{value!r} has seconds above 60")

@@ -30,6 +30,10 @@ class Violation(AssertionError):
         self.detail = detail
         self.exchange = exchange
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Pickled whole (passive judging in several processes sends its violations back): not as AssertionError's args.
+        return type(self), (self.requirement, self.detail, self.exchange)
+
 
 class Inconclusive(Exception):
     """Raised by a check whose data moved under it: `rules` could be judged neither way, `reason` says why.

@@ -9,6 +9,12 @@ discovery-mode run against the reference server with its populated chat grown to
 at most 1,000 for discovery mode on a 50,000-message chat. With --latency MS, against the reference server answering
 each request MS milliseconds late: the suite's default run and a plain `schemathesis run` of the same spec on the same
 server, alternated, with the requests each sent (counted by the server); the target is the suite no slower.
+
+With --passive PAGES (and no run of the suite unless asked with --runs): passive judging of a generated capture of the
+docs' pagination loop (scripts/generate_capture.py, pages of 100) of at least PAGES pages, as a HAR file and as NDJSON,
+side by side with merely parsing the same file with the standard library (the file, then every body): wall time and
+peak RSS of each, in processes of their own, and --jobs 2. Targets: judging within 3x the parse, memory bounded by
+what is open rather than by the file (300 MB for a 1 GB capture).
 """
 
 from __future__ import annotations
@@ -85,6 +91,73 @@ def side_by_side(profile: str, runs: int, latency_ms: float, extra: list[str]) -
           f"{suite / plain:.2f} (target ≤ 1: {'met' if suite <= plain else 'NOT met'})")
 
 
+PARSE = """
+import json, resource, sys, time
+started = time.perf_counter()
+with open(sys.argv[1], encoding="utf-8") as handle:
+    if sys.argv[2] == "ndjson":
+        entries = [json.loads(line) for line in handle]
+    else:
+        entries = json.load(handle)["log"]["entries"]
+for item in entries:
+    json.loads(item["response"]["content"]["text"])
+usage = resource.getrusage(resource.RUSAGE_SELF)
+print(json.dumps({"seconds": time.perf_counter() - started, "cpu": usage.ru_utime + usage.ru_stime,
+                  "rss_mb": usage.ru_maxrss / 1024}))
+"""
+JUDGE = """
+import json, resource, sys, time
+from conformance import evidence
+from conformance.profiles import profile
+started = time.perf_counter()
+tenant_key = profile("tenant-key")
+capture = evidence.judge_source(evidence.source_of(sys.argv[1]), tenant_key, tenant_key.auth_header,
+                                jobs=int(sys.argv[3]))
+failed = sorted(i for i, v in capture.verdicts.items() if v.broken)
+usage, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+print(json.dumps({"seconds": time.perf_counter() - started, "judged": capture.judged, "failed": failed,
+                  "cpu": usage.ru_utime + usage.ru_stime + children.ru_utime + children.ru_stime,
+                  "rss_mb": max(usage.ru_maxrss, children.ru_maxrss) / 1024}))
+"""
+
+
+def passive(pages: int) -> None:
+    """Judging a generated capture beside parsing it, as HAR and NDJSON, one process and --jobs 2."""
+    import json
+
+    sys.path.insert(0, str(ROOT / "scripts"))
+    from generate_capture import write
+
+    chats = max(1, -(-pages // 100))  # chats of 10,000 messages: 100 pages each
+    scratch = Path(tempfile.mkdtemp(prefix="benchmark-capture-"))
+    try:
+        for form in ("har", "ndjson"):
+            path = scratch / f"capture.{form}"
+            with path.open("w", encoding="utf-8") as out:
+                written = write(out, chats, 10_000, ndjson=form == "ndjson")
+            size = path.stat().st_size / 1e6
+            runs = {}
+            kinds = (("parse (json)", PARSE, "1"), ("judge", JUDGE, "1"), ("judge --jobs 2", JUDGE, "2"))
+            for name, code, jobs in kinds:
+                run = subprocess.run([sys.executable, "-c", code, str(path), form, jobs], cwd=ROOT, capture_output=True,
+                                     text=True)
+                if run.returncode:
+                    print(run.stderr[-2000:])
+                    raise SystemExit(f"{name} failed")
+                runs[name] = json.loads(run.stdout.strip().splitlines()[-1])
+                print(f"{form}, {written} pages, {size:.0f} MB: {name}: {runs[name]['seconds']:.1f} s wall, "
+                      f"{runs[name]['cpu']:.1f} s CPU, peak RSS {runs[name]['rss_mb']:.0f} MB"
+                      + (f", failed {runs[name]['failed'] or 'none'}" if "failed" in runs[name] else ""))
+            parse = runs["parse (json)"]
+            for name in ("judge", "judge --jobs 2"):
+                wall, cpu = runs[name]["seconds"] / parse["seconds"], runs[name]["cpu"] / parse["cpu"]
+                print(f"{form}: {name} / parse = {wall:.1f}x wall, {cpu:.1f}x CPU (target ≤ 3x: "
+                      f"{'met' if wall <= 3 else 'NOT met'})")
+            path.unlink()
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
 def discovery_args(profile: str) -> list[str]:
     from conformance.dataset import load_dataset
     from conformance.profiles import default_dataset_path
@@ -97,14 +170,21 @@ def discovery_args(profile: str) -> list[str]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--runs", type=int, help="runs of the suite (default 3; 0 with --passive)")
     parser.add_argument("--profile", default="tenant-key")
     parser.add_argument("--chat-size", type=int, help="also a discovery-mode run on a chat of this many messages")
     parser.add_argument("--latency", type=float, metavar="MS",
                         help="also the suite and a plain schemathesis run, side by side, with MS ms per answer")
+    parser.add_argument("--passive", type=int, metavar="PAGES",
+                        help="passive judging of a generated capture of PAGES pages, beside parsing it")
     args, extra = parser.parse_known_args()
-    measure(f"{args.profile} (embedded reference server, dataset mode)", args.runs,
-            ["--profile", args.profile, *extra], TARGETS.get((args.profile, "dataset")))
+    if args.runs is None:
+        args.runs = 0 if args.passive else 3
+    if args.passive:
+        passive(args.passive)
+    if args.runs:
+        measure(f"{args.profile} (embedded reference server, dataset mode)", args.runs,
+                ["--profile", args.profile, *extra], TARGETS.get((args.profile, "dataset")))
     if args.chat_size:
         sys.path.insert(0, str(ROOT))
         server = subprocess.Popen([sys.executable, "-m", "reference", "--port", "0", "--profile", args.profile,

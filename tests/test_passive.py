@@ -1,7 +1,7 @@
 """--from-har of traffic captured elsewhere: the docs' own client, run against the reference server and mutants,
 captured as HAR by the test and judged passively by the registry's rules.
 
-Most cases are judged in this process (conformance/passive.py is pure over parsed entries); a few run the suite
+Most cases are judged in this process (conformance/evidence/ judges entries in memory as well as files); a few run the suite
 in a subprocess for the wiring: exit status, report.json, report.md, junit XML, the summary line, the masking.
 """
 
@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import functools
 import json
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
-from conformance import har, passive
+from conformance import evidence, har
 from conformance.masking import encodings
 from conformance.profiles import profile as profile_named
 from harness import load_switches, run_suite, serve, shipped_dataset
@@ -87,13 +88,13 @@ def captured(profile: str, mutant: str | None) -> str:
     return json.dumps(har_of(responses))
 
 
-def judged(profile: str, text: str) -> dict[str, passive.Verdict]:
+def judged(profile: str, text: str) -> Mapping[str, evidence.Verdict]:
     _, entries = har.parse(text)
     profile_value = profile_named(profile)
-    return passive.judge(passive.load_capture(entries, "capture.har", profile_value, profile_value.auth_header))
+    return evidence.judge_entries(entries, "capture.har", profile_value, profile_value.auth_header).verdicts
 
 
-def outcome(verdicts: dict[str, passive.Verdict]) -> tuple[set[str], set[str]]:
+def outcome(verdicts: Mapping[str, evidence.Verdict]) -> tuple[set[str], set[str]]:
     """(the ids failed, the ids passed: ran and held)."""
     failed = {i for i, v in verdicts.items() if v.broken}
     return failed, {i for i, v in verdicts.items() if v.passed}
@@ -234,7 +235,7 @@ def test_tenants_told_apart_by_labels_catch_a_leak_raw_keys_cannot(profile, muta
 def test_a_walk_is_assembled_from_consecutive_offsets_and_judged_across_its_pages():
     text = captured("tenant-key", "unstable-ties")
     verdicts = judged("tenant-key", text)
-    walk_entries = list(verdicts["PAGE-PARTITION"].held_on) + [e for v in verdicts["PAGE-PARTITION"].broken
+    walk_entries = list(verdicts["PAGE-PARTITION"].held_on.values()) + [e for v in verdicts["PAGE-PARTITION"].broken
                                                          for e in [v.exchange.har_id]]
     assert len(walk_entries) >= 3  # the populated chat's three pages of 100, 100 and 40
 
@@ -266,12 +267,12 @@ def test_entries_off_the_endpoint_or_without_an_answer_are_set_aside():
     throttled["response"]["status"] = 429
     data["log"]["entries"] = [other_path, post, unanswered, throttled, *entries]
     profile = profile_named("tenant-key")
-    capture = passive.load_capture(data["log"]["entries"], "x", profile, profile.auth_header)
-    assert len(capture.exchanges) == len(entries) and sum(capture.set_aside.values()) == 3
-    with pytest.raises(passive.CaptureError, match="no exchange of GET"):
-        passive.load_capture([other_path, post, unanswered], "x", profile, profile.auth_header)
-    with pytest.raises(passive.CaptureError, match="under http://gateway.example/v2"):  # --base-url: only under it
-        passive.load_capture(entries, "x", profile, profile.auth_header, "http://gateway.example/v2")
+    capture = evidence.judge_entries(data["log"]["entries"], "x", profile, profile.auth_header)
+    assert capture.judged == len(entries) and sum(capture.set_aside.values()) == 3
+    with pytest.raises(evidence.CaptureError, match="no exchange of GET"):
+        evidence.judge_entries([other_path, post, unanswered], "x", profile, profile.auth_header)
+    with pytest.raises(evidence.CaptureError, match="under http://gateway.example/v2"):  # --base-url: only under it
+        evidence.judge_entries(entries, "x", profile, profile.auth_header, "http://gateway.example/v2")
 
 
 # ------------------------------------------------------------------ the suite in a subprocess

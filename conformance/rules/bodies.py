@@ -15,6 +15,8 @@ from conformance.timestamps import parse_rfc3339
 
 
 def _page_errors(value: Any, in_messages: bool) -> None:
+    if spec.conforms("tenant-key", "MessagePage", value):
+        return
     for error in spec.schema_errors("tenant-key", "MessagePage", value):
         path = list(error.absolute_path)
         if (len(path) >= 2 and path[0] == "messages") == in_messages:

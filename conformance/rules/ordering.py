@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
 
 from conformance.rules.answers import PAGE, Paged
+from conformance.rules.reading import same_instants
 from conformance.rules.registry import Rule, fail, rule
 
 
@@ -56,3 +57,8 @@ def same_set(asc_ids: Iterable[str], desc_ids: Iterable[str]) -> None:
         only_asc, only_desc = sorted(asc - desc), sorted(desc - asc)
         fail(f"asc and desc walks differ: {len(only_asc)} only in asc (e.g. {only_asc[:2]}), "
              f"{len(only_desc)} only in desc (e.g. {only_desc[:2]})")
+
+
+# An asc read and a desc read of one static stretch of a chat: the message at asc offset i is the one at desc offset
+# total - 1 - i (by created_at: ties may come in either order), else the two orders do not hold the same messages.
+orders_agree = rule("ORDER-SAME-SET", name="orders_agree")(same_instants)

@@ -7,6 +7,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from conformance.rules.answers import PAGE
+from conformance.rules.reading import same_instants
 from conformance.rules.registry import fail, rule
 
 
@@ -107,3 +108,8 @@ def ids_unique(ids_by_chat: Mapping[Any, Sequence[str]]) -> None:
                 where = "twice in chat" if owners[message_id] == chat else f"in chats {owners[message_id]} and"
                 fail(f"message id {message_id!r} is given {where} {chat}")
             owners[message_id] = chat
+
+
+# Two reads of one static stretch of a chat in one order (captured traffic compares them): the same messages at the
+# same offsets, else pages read at different times or sizes cannot partition it.
+reads_agree = rule("PAGE-PARTITION", name="reads_agree")(same_instants)

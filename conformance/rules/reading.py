@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from conformance import strict_json
@@ -33,6 +33,17 @@ def instant(value: Any) -> dt.datetime:
         return parse_rfc3339(value)
     except ValueError as exc:
         fail(f"created_at: {exc}")
+
+
+def same_instants(offsets: Sequence[int], earlier: Sequence[dt.datetime], now: Sequence[dt.datetime],
+                  earlier_reads: Sequence[str], frame: str) -> None:
+    """Two reads of a chat that did not change between them show, at each offset (of the asc order: `frame` says
+    how this read's offsets map to it), a message created at the same instant. Instants, not ids: messages of equal
+    created_at may come in any order (IMPL-TIE-BREAK)."""
+    for offset, before, after, where in zip(offsets, earlier, now, earlier_reads):
+        if before != after:
+            fail(f"at offset {offset} of the asc order{frame}, {where} had a message created at {before.isoformat()} "
+                 f"and this read one created at {after.isoformat()}, though the chat did not grow between them")
 
 
 def same_value(a: Any, b: Any) -> bool:

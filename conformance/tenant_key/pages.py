@@ -37,8 +37,14 @@ class Page:
         return [m["id"] for m in self.messages]
 
     def instants(self) -> list[dt.datetime]:
-        with evidence(self.exchange):
-            return [created_at(m["created_at"]) for m in self.messages]
+        """created_at of each message (the rule of its format judges each, the first time: kept once read, as the
+        rules of a page, its walk and passive judging read them again)."""
+        known = self.__dict__.get("_instants")
+        if known is None:
+            with evidence(self.exchange):
+                known = [created_at(m["created_at"]) for m in self.messages]
+            object.__setattr__(self, "_instants", known)
+        return list(known)
 
 
 def read_page(exchange: Exchange, status_rule: Rule | None = params.valid_accepted) -> Page:

@@ -1,0 +1,311 @@
+"""Rebuilding what a client read across pages: walks of a chat (the docs' loop, `offset += len(messages)`), reads
+of one chat compared with each other, and chats compared with each other. Built as the capture streams by: a walk
+is held in memory while it is open and judged when it reaches the end of its chat; a chat walked whole leaves only
+a digest of each message for the comparison of chats.
+"""
+
+from __future__ import annotations
+
+import array
+import datetime as dt
+import hashlib
+import heapq
+import itertools
+import zlib
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import orjson
+
+from conformance.evidence.ledger import Ledger
+from conformance.evidence.query import Query
+from conformance.evidence.reading import Captured
+from conformance.rules import ordering, pagination
+from conformance.tenant_key import pages
+from conformance.violations import Violation
+
+Read = tuple[Captured, Query, pages.Page]
+
+
+@dataclass
+class Chain:
+    """Pages of one chat, one key, one order and one limit whose offsets follow on from offset 0."""
+
+    members: list[Read]
+
+    @property
+    def following(self) -> int:
+        _, query, page = self.members[-1]
+        return query.offset + len(page.messages)
+
+    @property
+    def reaches_end(self) -> bool:
+        """It reached the end of the chat: an empty page, or one that reaches its total."""
+        _, query, page = self.members[-1]
+        return not page.messages or query.offset + len(page.messages) >= page.total
+
+    @property
+    def ended(self) -> bool:
+        """No page can follow: an empty one, or one that reaches the total and says no more follow (where the docs'
+        loop stops). A walk that reached the total with has_more true stays open: its client may read on."""
+        _, _, page = self.members[-1]
+        return not page.messages or self.reaches_end and page.has_more is False
+
+
+@dataclass
+class Ended:
+    """What stays of a walk judged when it reached the end of its chat: an empty page asked where it ended still
+    belongs to it (a client that reads on until an empty page), and is held to its total."""
+
+    following: int
+    total: Any
+    entries: list[tuple[int, str]]
+
+
+class Walks:
+    """Walks assembled from pages as they come: a page at offset 0 starts one; a page goes to the first open walk of
+    its chat, key, order and limit (in the order they started) that ended where it starts, whatever has_more and
+    total said. A walk that reaches the end of the chat is judged across its pages then; one that never does is
+    not a walk and is dropped at the end."""
+
+    def __init__(self) -> None:
+        self.open: dict[tuple[Any, ...], list[Chain]] = defaultdict(list)
+        self.ended: dict[tuple[Any, ...], list[Ended]] = defaultdict(list)
+        self.walked: dict[str, Walked] = {}  # chat → its first whole walk, as the comparison of chats needs it
+        self.first_read: dict[str, Captured] = {}  # chat → the first valid page read of it (evidence)
+
+    def add(self, ledger: Ledger, read: Read) -> None:
+        captured, query, page = read
+        self.first_read.setdefault(captured.chat, captured)
+        group = (captured.who, captured.chat, query.order, query.limit)
+        chains = self.open[group]
+        if query.offset == 0:
+            chain = Chain([read])
+            chains.append(chain)
+        else:
+            chain = next((c for c in chains if c.following == query.offset), None)
+            if chain is None:
+                self._after_end(ledger, group, read)
+                return
+            chain.members.append(read)
+        if chain.ended:
+            chains.remove(chain)
+            self._judge(ledger, group, chain)
+
+    def _judge(self, ledger: Ledger, group: tuple[Any, ...], chain: Chain) -> None:
+        captured, query, page = chain.members[-1]
+        walk = judge_walk(ledger, captured.chat, query.order, query.limit, chain.members)
+        if captured.chat not in self.walked:
+            self.walked[captured.chat] = walked_of(walk.messages())
+        if page.messages:
+            self.ended[group].append(Ended(chain.following, walk.total,
+                                           [(c.index, c.entry) for c, _, _ in chain.members]))
+
+    def _after_end(self, ledger: Ledger, group: tuple[Any, ...], read: Read) -> None:
+        captured, query, page = read
+        ended = self.ended.get(group) or []
+        done = next((e for e in ended if e.following == query.offset), None)
+        if done is None or page.messages:
+            return
+        ended.remove(done)
+        entries = [*done.entries, (captured.index, captured.entry)]
+        with ledger.judging(captured.exchange, entries, walk=True):
+            pagination.total(done.total, page.total, f"the first page's; it changed at offset {page.offset}")
+
+    def close(self, ledger: Ledger) -> None:
+        """The walks still open that reached the end of their chat are judged; the others were no walks."""
+        for group, chains in self.open.items():
+            for chain in chains:
+                if chain.reaches_end:
+                    self._judge(ledger, group, chain)
+        self.open.clear()
+
+
+@dataclass(frozen=True)
+class Walked:
+    """What the comparison of chats needs of a chat walked whole, in 24 bytes or so a message: a digest of each id
+    (sorted) and of the whole message with it (the first with that id), and the ids themselves, NUL-joined in the
+    same order, read only to name one in a failure. Digests are the same in every process (--jobs)."""
+
+    ids: array.array
+    messages: array.array
+    names: bytes
+
+    def name(self, position: int) -> str:
+        return self.names.split(b"\0")[position].decode("utf-8", "surrogatepass")
+
+
+def walked_of(messages: Sequence[Mapping[str, Any]]) -> Walked:
+    """A chat's whole walk as the comparison of chats reads it. The ids' digests are BLAKE2b (two chats' ids must not
+    collide by chance among millions); a message's is CRC-32, read only where two chats give one id, to tell the same
+    message from another."""
+    first: dict[str, int] = {}
+    for message in messages:
+        key = str(message.get("id"))
+        if key not in first:
+            first[key] = zlib.crc32(orjson.dumps(message, option=orjson.OPT_SORT_KEYS))
+    keys = [key.encode("utf-8", "surrogatepass") for key in first]
+    ids = array.array("q")
+    ids.frombytes(b"".join(hashlib.blake2b(key, digest_size=8).digest() for key in keys))
+    order = sorted(range(len(keys)), key=ids.__getitem__)
+    wholes = list(first.values())
+    return Walked(array.array("q", [ids[i] for i in order]), array.array("q", [wholes[i] for i in order]),
+                  b"\0".join(keys[i] for i in order))
+
+
+def judge_walk(ledger: Ledger, chat: Any, order: str, limit: int, chain: Sequence[Read]) -> pages.Walk:
+    totals = [page.total for _, _, page in chain]
+    grew = totals == sorted(totals) and len(set(totals)) > 1  # a chat that received messages while it was read
+    moved = f"the total grew from {totals[0]} to {totals[-1]} while the walk was read" if grew else None
+    walk = pages.Walk(chat, limit, order, tuple(p for _, _, p in chain),
+                      tuple((q.offset, q.limit) for _, q, _ in chain),
+                      moved=moved)
+    entries = [(c.index, c.entry) for c, _, _ in chain]
+    last = chain[-1][0].exchange
+    # Each page was held to the rules of one answer already; across the pages, each rule in a block of its own.
+    with ledger.judging(last, entries, walk=True):
+        pages.check_order_across(walk)
+    with ledger.judging(last, entries, walk=True):
+        walk.judge(pagination.total)  # a chat that grew under the walk: inconclusive
+        for page in walk.pages:
+            pages.stable_total(walk, page)
+    with ledger.judging(last, entries, walk=True):
+        walk.judge(pagination.partition)
+        pages.check_partition(walk)
+    if walk.moved is None:
+        ledger.situations |= {ties_of(walk), "walk whole"}
+        if len(set(walk.ids)) != walk.total:
+            ledger.situations.add("walk off its total")
+    return walk
+
+
+def ties_of(walk: pages.Walk) -> str:
+    """"walk without ties"; "walk cut inside a tie": a page boundary inside a group of messages of equal created_at,
+    between pages that start at offsets of different parity (where the live suite's tie-cut walk cuts:
+    pages.edge_cuts); else "walk uncut at its ties"."""
+    try:
+        groups = pages.tie_groups(walk.instants())
+    except Violation:
+        return "walk uncut at its ties"
+    if not groups:
+        return "walk without ties"
+    starts = [offset for offset, _ in walk.asked]
+    cuts = [b for a, b in zip(starts, starts[1:]) if (b - a) % 2]
+    return "walk cut inside a tie" if any(g0 < b < g1 for g0, g1 in groups for b in cuts) else "walk uncut at its ties"
+
+
+def judge_chat_scope(ledger: Ledger, by_chat: Mapping[str, Walked], first_read: Mapping[str, Captured]) -> None:
+    """Whole walks of two chats: no message is in both (each page holds only its chat's messages), and no id is
+    given to two messages (an id met in two chats on messages that differ: pagination.ids_unique, not the same
+    message). The chats' sorted digests are merged as streams: no more memory than they hold already."""
+    if len(by_chat) < 2:
+        return
+    ledger.situations.add("two chats walked")
+    chats = list(by_chat)
+    streams = [zip(walked.ids, itertools.repeat(n), walked.messages, itertools.count())
+               for n, walked in enumerate(by_chat.values())]
+    shared: dict[int, list[str]] = defaultdict(list)  # chat number → ids of one message met in two chats
+    twice: dict[int, list[str]] = defaultdict(list)  # chat number → ids given to messages that differ in two chats
+    for _, run in itertools.groupby(heapq.merge(*streams), key=lambda item: item[0]):
+        met = list(run)
+        if len({n for _, n, _, _ in met}) < 2:
+            continue
+        for _, n, whole, position in met:
+            same = any(m != n and w == whole for _, m, w, _ in met)
+            (shared if same else twice)[n].append(by_chat[chats[n]].name(position))
+    if shared:
+        ledger.situations.add("chats share messages")
+    for n, chat in enumerate(chats):
+        first = first_read[chat]
+        with ledger.judging(first.exchange, [(first.index, first.entry)]):
+            pagination.chat_scoped(shared.get(n, []), [])
+    first = min((first_read[chat] for chat in chats), key=lambda c: c.index)
+    with ledger.judging(first.exchange, [(first.index, first.entry)]):
+        pagination.ids_unique({chats[n]: ids for n, ids in sorted(twice.items())})
+
+
+# ------------------------------------------------------------------ reads compared within a capture
+
+@dataclass
+class Stretch:
+    """Reads of one chat with one key while its total held still: the instant of the message each read showed at
+    each offset of the asc order (microseconds since the epoch; NONE where no read showed one), and which read."""
+
+    total: int
+    entry: str  # the first read of the stretch
+    instants: array.array = field(default_factory=lambda: array.array("q"))
+    reads: array.array = field(default_factory=lambda: array.array("l"))  # per offset: 1 + index into `names`, < 0: desc
+    names: list[str] = field(default_factory=list)
+
+
+NONE = -(2 ** 63)
+EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
+MAX_STRETCH = 5_000_000  # offsets kept per stretch (a chat larger is compared in its first offsets only)
+
+
+def micros(instant: dt.datetime) -> int:
+    delta = instant - EPOCH
+    return (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
+
+
+class Rereads:
+    """Reads compared within a capture: two reads of one chat with one key, with no growth between them (a larger
+    total starts a new stretch: IMPL-LIVE-CHAT), are held to the rules across reads — the same total, the same
+    messages at the same offsets, asc against desc. A weaker reading than a walk's (partial reads): their failures
+    count, their passes prove nothing. Memory: two arrays the size of each chat read (12 bytes a message)."""
+
+    def __init__(self) -> None:
+        self.stretches: dict[tuple[Any, str], Stretch] = {}
+
+    def add(self, ledger: Ledger, read: Read) -> None:
+        captured, query, page = read
+        total = page.total
+        if not isinstance(total, int) or isinstance(total, bool) or not page.messages:
+            return
+        try:
+            instants = page.instants()
+        except Violation:
+            return  # judged on its own already
+        key = (captured.who, captured.chat)
+        stretch = self.stretches.get(key)
+        on = [(captured.index, captured.entry)]
+        if stretch is None or total > stretch.total:
+            size = min(total, MAX_STRETCH)
+            stretch = self.stretches[key] = Stretch(total, captured.entry, array.array("q", [NONE]) * size,
+                                                    array.array("l", [0]) * size)
+        elif total != stretch.total:
+            with ledger.judging(captured.exchange, on, conclusive=False):
+                pagination.total(stretch.total, total, f"HAR entry {stretch.entry} read this chat with the same key "
+                                 "and a total that has not grown since")
+            return
+        stretch.names.append(captured.entry)
+        this = len(stretch.names) if query.order == "asc" else -len(stretch.names)
+        same: tuple[list[Any], ...] = ([], [], [], [])  # asc offsets, earlier instants, these, the earlier reads
+        mirrored: tuple[list[Any], ...] = ([], [], [], [])
+        seen, reads, size = stretch.instants, stretch.reads, len(stretch.instants)
+        for index, instant in enumerate(instants):
+            at = query.offset + index
+            position = at if query.order == "asc" else total - 1 - at
+            if not 0 <= position < size:
+                continue
+            now = micros(instant)
+            if seen[position] == NONE:
+                seen[position], reads[position] = now, this
+            elif seen[position] != now:
+                earlier = reads[position]
+                for column, value in zip(same if (earlier > 0) == (this > 0) else mirrored,
+                                         (position, _instant(seen[position]), instant,
+                                          f"HAR entry {stretch.names[abs(earlier) - 1]}")):
+                    column.append(value)
+        frame = "" if query.order == "asc" else " (this desc read's offset total - 1 - it)"
+        for rule, (offsets, before, now_, where) in ((pagination.reads_agree, same),
+                                                     (ordering.orders_agree, mirrored)):
+            if offsets:
+                with ledger.judging(captured.exchange, on, conclusive=False):
+                    rule(offsets, before, now_, where, frame)
+
+
+def _instant(value: int) -> dt.datetime:
+    return EPOCH + dt.timedelta(microseconds=value)

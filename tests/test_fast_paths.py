@@ -1,0 +1,85 @@
+"""The fast paths passive judging at volume takes (a compiled schema, orjson, fromisoformat, the internals searched
+form by form) decide exactly as the strict readings they stand in for."""
+
+from __future__ import annotations
+
+import copy
+import random
+
+import pytest
+
+from conformance import spec, strict_json, timestamps
+from conformance.rules import http
+
+PAGE = {"messages": [{"id": "m1", "content": "hi", "sender_role": "user", "media_type": None, "media_url": None,
+                      "created_at": "2024-01-15T10:30:00Z", "metadata": {}}],
+        "total": 1, "offset": 0, "limit": 20, "has_more": False}
+
+
+@pytest.mark.parametrize("change", [
+    {}, {"total": 12.0}, {"total": True}, {"total": -1}, {"limit": 101}, {"has_more": 1}, {"offset": "0"},
+    {"extra": 1}, {"messages": [{**PAGE["messages"][0], "created_at": "not a date"}]},
+    {"messages": [{**PAGE["messages"][0], "sender_role": "bot"}]},
+    {"messages": [{**PAGE["messages"][0], "media_url": 3}]}, {"messages": [{"id": "m1"}]},
+])
+def test_the_compiled_schema_judges_as_jsonschema(change):
+    page = {**copy.deepcopy(PAGE), **change}
+    strict = spec.validator("tenant-key", "MessagePage").is_valid(page)
+    assert spec.conforms("tenant-key", "MessagePage", page) == strict
+
+
+def strict(data):
+    quick = strict_json._quick
+    strict_json._quick = lambda _: strict_json._UNDECIDED
+    try:
+        return _outcome(strict_json.loads, data)
+    finally:
+        strict_json._quick = quick
+
+
+def _outcome(read, data):
+    try:
+        return "ok", read(data)
+    except strict_json.JSONError as exc:
+        return type(exc).__name__, str(exc)
+
+
+@pytest.mark.parametrize("data", [
+    b'{"a":1,"a":2}', b'{"a" :1,"a":2}', b'{"a":\n1, "a":2}', b"[NaN]", b"[Infinity]", b'{"a":"x\\":"}', b"\xff",
+    b"[" * 200 + b"]" * 200, b"[" * 128 + b"]" * 128, b"[" * 129 + b"]" * 129, b'{"a":1e400}',
+    b'{"a":123456789012345678901234567890}', b'"\\ud800"', b'{"a":{"b":[1,2,{"c":null}]}}', '{"é":1}', b" 1 ",
+    b'[{"a":[{"a":1,"a":1}]}]', b'{"a":1,}', b"", b'{"k":"\\u0000"}',
+])
+def test_strict_json_reads_as_its_strict_reading(data):
+    assert _outcome(strict_json.loads, data) == strict(data)
+
+
+@pytest.mark.parametrize("value", [
+    "2024-01-15T10:30:00Z", "2024-01-15T10:30:00.1Z", "2024-01-15T10:30:00.1234567+05:30", "2024-01-15T10:30:60Z",
+    "2024-02-30T10:30:00Z", "2024-01-15T10:30:00+24:00", "2024-01-15t10:30:00Z", "2024-01-15T10:30:00z",
+    "2024-01-15T10:30:00-00:00", "2024-01-15T25:30:00Z", "0000-01-01T00:00:00Z", "2024-01-15T10:30:00+00:99",
+    "2024-01-15T10:30:00+23:59", "2024-01-15 10:30:00Z", "2024-01-15T10:30:00",
+])
+def test_timestamps_read_as_the_strict_parser(value, monkeypatch):
+    def read():
+        try:
+            parsed = timestamps.parse_rfc3339(value)
+            return parsed, parsed.isoformat()
+        except ValueError as exc:
+            return str(exc)
+
+    fast = read()
+    monkeypatch.setattr(timestamps, "FAST_ISOFORMAT", False)
+    assert fast == read()
+
+
+def test_internals_are_found_form_by_form_as_the_one_pattern_finds_them():
+    pieces = ["at ", "xat ", "panic: ", "apanic: ", "pq: ", " ORA-12345 ", "ORA-123456", "SQLITE_BUSY", "xSQLITE_X",
+              "System.IO.FileException", "at foo.Bar(Baz.java:12)", "at x (/a/b.js:1:2)", "hello", " ", "é", "_",
+              "Traceback (most recent call last)", 'File "x.py", line 3', "goroutine 1 [running]:", "x.php on line 4",
+              "at A.B() in C:line 5"]
+    chance = random.Random(1)
+    for _ in range(5000):
+        text = "".join(chance.choice(pieces) for _ in range(chance.randint(0, 6)))
+        match = http.INTERNALS.search(text)
+        assert http._internals(text.encode()) == (match.group(0) if match else None), text
