@@ -252,6 +252,7 @@ class Client:
         self._pool: ThreadPoolExecutor | None = None
         self.answers = Answers(reuse)  # answers given once, given again to the same GET without sending it
         self._ahead: dict[tuple, Future[Answer]] = {}  # GETs sent ahead (send_ahead), by what tells them apart
+        self._last_answered: tuple[str, dict[str, str]] | None = None  # the last GET the target answered
         self._lock = threading.Lock()
         # Content codings are decoded here, within the body bound (conformance/decoding.py), not by httpx.
         self._http = None if recording is not None else httpx.Client(
@@ -441,12 +442,28 @@ class Client:
             )
         return wait
 
+    def _still_answers(self) -> bool:
+        """Whether the target still answers a GET it answered before (requests that all hang may be of one kind,
+        such as pages past an offset, while the target is up): sent once, within the request timeout."""
+        if self._last_answered is None:
+            return False
+        url, headers = self._last_answered
+        self.limits.acquire()
+        try:
+            with deadline(self.timeout), self._http.stream("GET", url, headers=headers) as response:
+                read_body(response.iter_raw(), response.headers.get("content-encoding", ""), MAX_BODY_BYTES)
+        except (httpx.HTTPError, BodyError):
+            self.limits.heard(False)
+            return False
+        self.limits.heard(True)
+        return True
+
     def _send(self, url: str, headers: dict[str, str]) -> tuple[httpx.Response, bytes]:
         # A server may close a kept-alive connection after an answer (uvicorn does after a 500); the next request
         # on it then fails before any byte comes back. GET is safe to send again, once, on a new connection.
         for attempt in (1, 2):
             silent = self.limits.silent(self.timeout)
-            if silent is not None:
+            if silent is not None and not self._still_answers():
                 raise TargetSilent(silent)
             self.limits.acquire()
             answered = False
@@ -456,6 +473,7 @@ class Client:
                     raw = response.iter_raw()
                     body = read_body(raw, response.headers.get("content-encoding", ""), MAX_BODY_BYTES)
                 self.limits.heard(True)
+                self._last_answered = (url, headers)
                 return response, body
             except (httpx.TimeoutException, httpx.ConnectError):
                 self.limits.heard(False)
