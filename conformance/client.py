@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import shlex
 import threading
@@ -24,6 +25,9 @@ from conformance.recording import Recorder, Recording, label, scrub_body
 from conformance.throttling import ThrottleBudget, told_wait
 
 MAX_BODY_BYTES = 8 * 1024 * 1024
+SLOWED_INTERVAL = 0.1  # seconds between requests after the first throttle of a run with no --rate-limit (10/s)
+SLOWEST_INTERVAL = 1.0  # however often the target throttles, the run still sends a request a second
+RECOVERY = 0.97  # each answer that is not a throttle shortens the interval by this factor, back to --rate-limit
 
 
 class TargetError(Exception):
@@ -105,6 +109,8 @@ class Limits:
                  started_at: float | None = None, max_throttle_wait: float = 120.0) -> None:
         self.max_requests = max_requests
         self.interval = 1.0 / rate_per_second if rate_per_second else 0.0
+        self.base_interval = self.interval  # --rate-limit's: the interval a throttled run recovers to
+        self.slowed = False  # throttled lately: a longer interval, and one request in flight at a time
         self.max_duration = max_duration
         # time.monotonic() is one clock for every process of the machine (xdist workers share the start), and NTP
         # steps do not move it.
@@ -113,6 +119,8 @@ class Limits:
         self.throttle = ThrottleBudget(max_throttle_wait)
         self._next_at = 0.0
         self._lock = threading.Lock()
+        self._flight = threading.Condition()
+        self._in_flight = 0
         self.interrupted: str | None = None  # why the run was stopped by a signal: no request starts after it
 
     def acquire(self) -> None:
@@ -134,6 +142,41 @@ class Limits:
             self._next_at = max(now, self._next_at) + self.interval
         if wait > 0:
             time.sleep(wait)
+
+    def slow_down(self, wait: float) -> None:
+        """The target throttled: no request starts before `wait` has passed, the interval between requests doubles
+        (from SLOWED_INTERVAL, at most SLOWEST_INTERVAL) and one request is in flight at a time, so that the run
+        goes at a pace the target takes instead of spending --max-throttle-wait."""
+        with self._lock:
+            self.interval = min(max(self.interval * 2, SLOWED_INTERVAL), max(SLOWEST_INTERVAL, self.base_interval))
+            self._next_at = max(self._next_at, time.monotonic() + wait)
+            self.slowed = True
+
+    def recover(self) -> None:
+        """An answer that was no throttle: the pace comes back towards --rate-limit (and --concurrency), slowly."""
+        if not self.slowed:
+            return
+        with self._lock:
+            self.interval *= RECOVERY
+            if self.interval <= max(self.base_interval, SLOWED_INTERVAL / 4):
+                self.interval, self.slowed = self.base_interval, False
+        if not self.slowed:
+            with self._flight:
+                self._flight.notify_all()
+
+    @contextlib.contextmanager
+    def in_flight(self) -> Iterator[None]:
+        """One request on the wire: while the run is slowed down, it waits until no other is."""
+        with self._flight:
+            while self.slowed and self._in_flight > 0:
+                self._flight.wait(0.5)
+            self._in_flight += 1
+        try:
+            yield
+        finally:
+            with self._flight:
+                self._in_flight -= 1
+                self._flight.notify_all()
 
     def pause(self, seconds: float) -> None:
         """Sleep, but not past the end of --max-duration (the next acquire then stops the run)."""
@@ -308,13 +351,18 @@ class Client:
         return url, headers, labels, same
 
     def _fetch(self, url: str, headers: dict[str, str], labels: dict[str, str | None]) -> Answer:
-        """One GET sent (again while the target throttles, as it asks)."""
+        """One GET sent (again while the target throttles, as it asks or with a backoff; the run slows down)."""
         auth = self._auth(labels)
         answer = self._answer(url, headers, labels, auth)
-        while (wait := self._throttled(url, answer)) is not None:
+        resent = 0
+        while (wait := self._throttled(url, answer, resent)) is not None:
             if self.recording is None:
+                self.limits.slow_down(wait)
                 self.limits.pause(wait)
+            resent += 1
             answer = self._answer(url, headers, labels, auth)
+        if self.recording is None:
+            self.limits.recover()
         return answer
 
     def send_ahead_messages(self, calls: Sequence[tuple[Any, Any, str | None]]) -> list[tuple]:
@@ -394,10 +442,11 @@ class Client:
                                       response_headers=response_headers, body=scrub_body(body), error=error))
         return entry_id
 
-    def _throttled(self, url: str, response: Answer) -> float | None:
-        """Seconds to wait before sending the GET again, or None when this answer is the answer."""
+    def _throttled(self, url: str, response: Answer, resent: int = 0) -> float | None:
+        """Seconds to wait before sending the GET again (`resent` times so far), or None when this answer is the
+        answer."""
         told = told_wait(response.status_code, {k.lower(): v for k, v in response.headers.items()},
-                         datetime.now(timezone.utc))
+                         datetime.now(timezone.utc), resent)
         if told is None:
             return None
         wait = self.limits.throttle.take(told)
@@ -419,7 +468,8 @@ class Client:
             self.limits.acquire()
             answered = False
             try:
-                with deadline(self.timeout), self._http.stream("GET", url, headers=headers) as response:
+                with self.limits.in_flight(), deadline(self.timeout), \
+                        self._http.stream("GET", url, headers=headers) as response:
                     answered = True
                     raw = response.iter_raw()
                     return response, read_body(raw, response.headers.get("content-encoding", ""), MAX_BODY_BYTES)

@@ -51,7 +51,7 @@ OPTIONS: tuple[Option, ...] = (
            "within --rate-limit and --max-requests; 1: one at a time", 4, "int"),
     Option("--rate-limit", "CONFORMANCE_RATE_LIMIT", "at most N requests per second, written N/s (default: no limit)"),
     Option("--max-throttle-wait", "CONFORMANCE_MAX_THROTTLE_WAIT",
-           "seconds the run may spend in all waiting out 429s and 503s with Retry-After (per process); "
+           "wall-clock seconds the run may spend waiting out 429s and 503s (per process; concurrent waits count once); "
            "past it the run stops (exit 2); 0: stop at the first", 120.0, "float", positive=False),
     Option("--fuzz-examples", "CONFORMANCE_FUZZ_EXAMPLES", "generated examples in the Schemathesis layer", 60, "int"),
     Option("--fuzz-seed", "CONFORMANCE_FUZZ_SEED", "explore with this seed instead of the fixed derandomized run",
