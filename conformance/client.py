@@ -17,7 +17,7 @@ from urllib.parse import quote, urlencode
 
 import httpx
 
-from conformance import har, strict_json
+from conformance import edge, har, strict_json
 from conformance.deadlines import bounded_transport, deadline
 from conformance.decoding import ACCEPTED_CODINGS, BodyError, read_body
 from conformance.masking import MASK, REDACTOR, Secret
@@ -265,6 +265,7 @@ class Client:
         self.concurrency = max(1, concurrency)
         self._pool: ThreadPoolExecutor | None = None
         self.answers = Answers(reuse)  # answers given once, given again to the same GET without sending it
+        self.seen = edge.Seen()  # the target's answers as they came: which the edge wrote (edge.py)
         self._ahead: dict[tuple, Future[Answer]] = {}  # GETs sent ahead (send_ahead), by what tells them apart
         self._lock = threading.Lock()
         # Content codings are decoded here, within the body bound (conformance/decoding.py), not by httpx.
@@ -312,14 +313,15 @@ class Client:
         that answer cannot have changed since (Answers); `fresh` sends it whatever was answered before."""
         url, sent, labels, same = self._prepared(path_or_url, params, headers)
         answer = None if fresh else self.answers.get(same)
-        if answer is None:
+        fetched = answer is None  # not an earlier answer given again: the seen take it in
+        if fetched:
             with self._lock:
                 sent_ahead = None if fresh else self._ahead.pop(same, None)
             answer = _result(sent_ahead) if sent_ahead is not None else None
             answer = answer or self._fetch(url, sent, labels)
             self.answers.keep(same, answer)
         masked = tuple((name, MASK if name in labels else value) for name, value in sent.items())
-        return Exchange(
+        exchange = Exchange(
             url=url,
             request_headers=masked,
             status=answer.status_code,
@@ -329,6 +331,9 @@ class Client:
             har_id=answer.har_id,
             resend=lambda: self.get(path_or_url, params, headers, fresh=True),
         )
+        if fetched:
+            self.seen.note(exchange)
+        return exchange
 
     def _prepared(self, path_or_url: str, params: Any, headers: dict[str, str] | None
                   ) -> tuple[str, dict[str, str], dict[str, str | None], tuple]:

@@ -242,7 +242,7 @@ def test_a_rate_limited_target_passes_and_the_waits_are_reported_across_workers(
         run = run_suite("--profile", "org-token", "-n", "2", base_url=url)
     assert run.returncode == 0 and not run.failed(), run.output[-3000:]
     throttled = run.report["throttled"]
-    assert throttled["waits"] >= 1 and throttled["seconds"] >= throttled["waits"] * 1.0, throttled
+    assert throttled["waits"] >= 1 and throttled["seconds"] >= 1.0, throttled  # wall-clock: concurrent waits once
     assert f"throttled {throttled['waits']}×" in run.report["summary"]
 
 
