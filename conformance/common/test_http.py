@@ -32,12 +32,14 @@ def odd(target, odd_input):
     return chat_id, list(odd_input.query) or None, target.api_key
 
 
-@checks(http.json_content_type)
+@checks(http.json_content_type, http.error_media_type)
 @pytest.mark.parametrize("label", list(REQUESTS))
 @probe(lambda target, label: REQUESTS[label](target))
 def test_every_answer_is_application_json(answer, target, label):
     with evidence(answer):
         http.json_content_type[target.profile](answer.content_type, answer.status)
+        if answer.status >= 400 and http.error_media_type.id_in(target.profile):  # where the docs give errors one
+            http.error_media_type[target.profile](answer.content_type)
 
 
 @checks(answers.ERROR)
