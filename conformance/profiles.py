@@ -120,7 +120,7 @@ TENANT_KEY = Profile(
 ORG_TOKEN = Profile(
     name="org-token", checks="org_token", spec_file="org-token.yaml", dataset_file="org-dataset.json",
     auth_header="Authorization", chat_id_parameter="chatID", integer_chat_ids=True,
-    unknown_chats=(987654321, 0), malformed_chat_ids=("abc", "1.5", "12abc", "1e3"), malformed_statuses=(400,),
+    unknown_chats=(987654321, 0), malformed_chat_ids=("abc", "1.5", "12abc", "1e3"), malformed_statuses=(400, 404),
     messages_name_their_chat=True,
     rejections=("400", "401", "403", "404"), foreign_status=403, item_depth=1, messages_key=None,
     odd_inputs=tuple(OddInput(chat_id, chat_id=chat_id, provocative=chat_id in ("1;DROP TABLE chats", "%00"))

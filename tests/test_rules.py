@@ -362,7 +362,7 @@ NEGATIVE_FINDINGS = [
      ["PARAM-OFFSET-INVALID-400"]),
     (TENANT_KEY, {}, REJECTED + "header `X-API-Key` missing", []),
     (TENANT_KEY, {}, "", []),
-    (ORG_TOKEN, {}, REJECTED + "parameter `chatID` in path - not an integer", ["ORG-CHAT-ID-INVALID-400"]),
+    (ORG_TOKEN, {}, REJECTED + "parameter `chatID` in path - not an integer", ["ORG-CHAT-MALFORMED-ID"]),
     (ORG_TOKEN, {}, REJECTED + "header `Authorization` missing", []),
 ]
 
