@@ -27,7 +27,8 @@ from conformance.throttling import ThrottleBudget, told_wait
 MAX_BODY_BYTES = 8 * 1024 * 1024
 SLOWED_INTERVAL = 0.1  # seconds between requests after the first throttle of a run with no --rate-limit (10/s)
 SLOWEST_INTERVAL = 1.0  # however often the target throttles, the run still sends a request a second
-RECOVERY = 0.97  # each answer that is not a throttle shortens the interval by this factor, back to --rate-limit
+RECOVERY = 0.9  # each answer that is not a throttle shortens the interval by this factor, back to --rate-limit
+RECOVERED_INTERVAL = 0.025  # a run once throttled stays at 40 requests a second at most: no burst to throttle again
 
 
 class TargetError(Exception):
@@ -145,21 +146,27 @@ class Limits:
 
     def slow_down(self, wait: float) -> None:
         """The target throttled: no request starts before `wait` has passed, the interval between requests doubles
-        (from SLOWED_INTERVAL, at most SLOWEST_INTERVAL) and one request is in flight at a time, so that the run
+        (from SLOWED_INTERVAL, at most SLOWEST_INTERVAL; once for the answers of one burst) and one request is in
+        flight at a time, so that the run
         goes at a pace the target takes instead of spending --max-throttle-wait."""
         with self._lock:
-            self.interval = min(max(self.interval * 2, SLOWED_INTERVAL), max(SLOWEST_INTERVAL, self.base_interval))
-            self._next_at = max(self._next_at, time.monotonic() + wait)
+            now = time.monotonic()
+            if now >= self._next_at:  # not one more answer of a burst already throttled (those were in flight)
+                self.interval = min(max(self.interval * 2, SLOWED_INTERVAL),
+                                    max(SLOWEST_INTERVAL, self.base_interval))
+            self._next_at = max(self._next_at, now + wait)
             self.slowed = True
 
     def recover(self) -> None:
-        """An answer that was no throttle: the pace comes back towards --rate-limit (and --concurrency), slowly."""
+        """An answer that was no throttle: the pace comes back towards --rate-limit (at most RECOVERED_INTERVAL) and
+        --concurrency, answer by answer."""
         if not self.slowed:
             return
         with self._lock:
             self.interval *= RECOVERY
-            if self.interval <= max(self.base_interval, SLOWED_INTERVAL / 4):
-                self.interval, self.slowed = self.base_interval, False
+            if self.interval <= max(self.base_interval, RECOVERED_INTERVAL):
+                # Concurrency comes back; the pace stays within what the target took (and --rate-limit).
+                self.interval, self.slowed = max(self.base_interval, RECOVERED_INTERVAL), False
         if not self.slowed:
             with self._flight:
                 self._flight.notify_all()
