@@ -332,6 +332,8 @@ def requirements_of(failure: Any, exchange: Exchange, profile: Profile, query: d
         depth = len(list(getattr(failure, "instance_path", []) or []))
         return [findings.body_rule(_outcome(exchange), depth, profile.item_depth, profile.name)]
     if code == findings.NEGATIVE:
+        if isinstance(query.get("limit"), list) and params.repeated_limit.id_in(profile):
+            return None  # a repeated limit answered 200 may use the default (PARAM-REPEATED: its check reads pages)
         return ids_of(findings.negative_rules(query, str(getattr(failure, "message", ""))), profile)
     return []
 
