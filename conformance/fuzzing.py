@@ -333,7 +333,7 @@ def requirements_of(failure: Any, exchange: Exchange, profile: Profile, query: d
         return [findings.body_rule(_outcome(exchange), depth, profile.item_depth, profile.name)]
     if code == findings.NEGATIVE:
         if isinstance(query.get("limit"), list) and params.repeated_limit.id_in(profile):
-            return None  # a repeated limit answered 200 may use the default (PARAM-REPEATED: its check reads pages)
+            return None  # a repeated limit answered 200 may use the default (its rule, repeated_limit, reads the page)
         return ids_of(findings.negative_rules(query, str(getattr(failure, "message", ""))), profile)
     return []
 

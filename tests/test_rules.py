@@ -238,7 +238,8 @@ def test_each_kind_names_its_rules_in_the_order_checks_apply_them():
                                                      "ascending", "descending"]
     assert [r.name for r in answers.ERROR.rules] == ["error_is_json_object", "error_is_object_of_strings",
                                                       "error_media_type", "no_internals_in_5xx", "no_internals"]
-    assert ids_of([answers.ERROR], ORG) == ["ORG-ERROR-BODY", "ORG-HTTP-CONTENT-TYPE-JSON", "ORG-5XX-NO-INTERNALS", "ORG-NO-INTERNALS"]
+    assert ids_of([answers.ERROR], ORG) == ["ORG-ERROR-BODY", "ORG-HTTP-CONTENT-TYPE-JSON", "ORG-5XX-NO-INTERNALS",
+                                            "ORG-NO-INTERNALS"]
     assert ids_of([answers.PAGE], ORG) == []
     assert registry.expand([http.no_server_error, answers.PAGE])[1:] == list(answers.PAGE.rules)
 

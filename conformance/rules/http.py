@@ -102,7 +102,7 @@ def _internals(body: bytes) -> str | None:
 @rule("HTTP-5XX-NO-INTERNALS", "ORG-5XX-NO-INTERNALS", on=ERROR,
       reads=lambda answer: (answer.status, answer.body) if answer.status >= 500 else None)
 def no_internals_in_5xx(status: int, body: bytes) -> None:
-    """A server error's body shows no stack trace, panic or database error text (a MUST)."""
+    """A server error's body shows no stack trace, panic or database error text (a SHOULD; the 5xx is a MUST's)."""
     found = _internals(body) if status >= 500 else None
     if found:
         fail(f"the {status} body exposes the server's internals ({found!r})")
