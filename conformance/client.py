@@ -19,12 +19,12 @@ import httpx
 
 from conformance import edge, har, strict_json
 from conformance.deadlines import bounded_transport, deadline
-from conformance.decoding import ACCEPTED_CODINGS, BodyError, read_body
+from conformance.decoding import ACCEPTED_CODINGS, BodyError, BodyTooLarge, read_body
 from conformance.masking import MASK, REDACTOR, Secret
 from conformance.recording import Recorder, Recording, label, scrub_body
 from conformance.throttling import ThrottleBudget, told_wait
 
-MAX_BODY_BYTES = 8 * 1024 * 1024
+MAX_BODY_BYTES = 8 * 1024 * 1024  # --max-body's default
 SLOWED_INTERVAL = 0.1  # seconds between requests after the first throttle of a run with no --rate-limit (10/s)
 SLOWEST_INTERVAL = 1.0  # however often the target throttles, the run still sends a request a second
 RECOVERY = 0.9  # each answer that is not a throttle shortens the interval by this factor, back to --rate-limit
@@ -259,8 +259,12 @@ class Client:
     def __init__(self, base_url: str, auth_header: str, timeout: float, limits: Limits,
                  keys: dict[str, str | None] | None = None, recorder: Recorder | None = None,
                  recording: Recording | None = None, concurrency: int = 1,
-                 reuse: Callable[[int], bool] = lambda status: False) -> None:
+                 reuse: Callable[[int], bool] = lambda status: False, max_body: int = MAX_BODY_BYTES) -> None:
         self.base_url = base_url.rstrip("/")
+        self.max_body = max_body
+        # Nothing answered yet: a target that starts cold (serverless, scale to zero) may outlast --request-timeout
+        # once; its first request that times out is sent once more before anything fails.
+        self._cold = True
         self.auth_header = auth_header
         self.timeout = timeout
         self.limits = limits
@@ -312,7 +316,7 @@ class Client:
 
     def get(self, path_or_url: str, params: Any = None, headers: dict[str, str] | None = None,
             fresh: bool = False) -> Exchange:
-        """Send one GET; the answer is read whole (up to MAX_BODY_BYTES, decoded) within --request-timeout.
+        """Send one GET; the answer is read whole (up to --max-body, decoded) within --request-timeout.
 
         A target that throttles (429, or 503 with Retry-After) is waited for as it asks and sent the same GET
         again, each resend counted against --max-requests; the answer returned is never such a "not now".
@@ -409,6 +413,12 @@ class Client:
                 if future is not None and (future.cancel() or which is not None):
                     del self._ahead[same]
 
+    def _warming(self) -> bool:
+        """Whether a GET that timed out before any answer of the target is to be sent once more (once a run)."""
+        with self._lock:
+            cold, self._cold = self._cold, False
+        return cold
+
     def _executor(self) -> ThreadPoolExecutor:
         if self._pool is None:
             self._pool = ThreadPoolExecutor(self.concurrency, thread_name_prefix="conformance-get")
@@ -476,28 +486,33 @@ class Client:
     def _send(self, url: str, headers: dict[str, str]) -> tuple[httpx.Response, bytes]:
         # A server may close a kept-alive connection after an answer (uvicorn does after a 500); the next request
         # on it then fails before any byte comes back. GET is safe to send again, once, on a new connection.
-        for attempt in (1, 2):
+        for attempt in (1, 2, 3):
             self.limits.acquire()
             answered = False
             try:
                 with self.limits.in_flight(), deadline(self.timeout), \
                         self._http.stream("GET", url, headers=headers) as response:
                     answered = True
+                    self._cold = False
                     raw = response.iter_raw()
-                    return response, read_body(raw, response.headers.get("content-encoding", ""), MAX_BODY_BYTES)
+                    return response, read_body(raw, response.headers.get("content-encoding", ""), self.max_body)
             except httpx.TimeoutException as exc:
+                if not answered and self._warming():
+                    continue
                 if answered:
                     raise TargetError(
                         f"GET {url}: the answer did not complete within {self.timeout:g} s "
                         "(--request-timeout bounds the whole request: connect, headers and body)"
                     ) from exc
                 raise Unreachable(f"GET {url}: no answer within {self.timeout:g} s (--request-timeout)") from exc
+            except BodyTooLarge as exc:
+                raise TargetError(f"GET {url}: {exc} (--max-body {self.max_body / 1024 / 1024:g} MiB)") from None
             except BodyError as exc:
                 raise TargetError(f"GET {url}: {exc}") from None
             except httpx.ConnectError as exc:
                 raise Unreachable(f"GET {url}: ConnectError: {REDACTOR.scrub(str(exc)) or 'connection failed'}") from exc
             except (httpx.ReadError, httpx.RemoteProtocolError) as exc:
-                if attempt == 2:
+                if attempt >= 2:
                     raise TargetError(f"GET {url}: {type(exc).__name__}: "
                                       f"{REDACTOR.scrub(str(exc)) or 'connection failed'}") from exc
             except httpx.HTTPError as exc:

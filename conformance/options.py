@@ -42,6 +42,8 @@ OPTIONS: tuple[Option, ...] = (
     Option("--dataset", "CONFORMANCE_DATASET", "the dataset the target was loaded with (default: the shipped one)"),
     Option("--no-dataset", "CONFORMANCE_NO_DATASET", "discovery mode: use only the ids and keys given", False, "flag"),
     Option("--request-timeout", "CONFORMANCE_REQUEST_TIMEOUT", "seconds each request may take, end to end (connect, headers, body)", 5.0, "float"),
+    Option("--max-body", "CONFORMANCE_MAX_BODY",
+           "MiB an answer's body may have, decoded (a chat served whole, without pages, may need more)", 8.0, "float"),
     Option("--max-requests", "CONFORMANCE_MAX_REQUESTS", "stop the run after this many requests (per process)",
            3000, "int"),
     Option("--max-duration", "CONFORMANCE_MAX_DURATION",
