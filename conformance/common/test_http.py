@@ -11,7 +11,7 @@ import pytest
 from conformance.masking import Secret
 from conformance.near_misses import INVALID_KEY
 from conformance.probes import probe
-from conformance.rules import answers, checks, http
+from conformance.rules import access, answers, checks, http
 from conformance.violations import evidence
 
 # Requests every profile refuses: label → the probe (chat, query, key), or why this target cannot send it.
@@ -50,6 +50,16 @@ def test_every_error_answer_meets_the_rules_of_an_error(answer, target, label):
         if answer.status < 400:
             pytest.skip(f"{label} was not answered with an error ({answer.status}); other checks judge that")
         answers.judge(answers.ERROR, answer, target.profile)
+
+
+@checks(access.refusal_carries_no_message)
+@pytest.mark.parametrize("label", list(ERRORS))
+@probe(lambda target, label: ERRORS[label](target))
+def test_no_refusal_carries_a_message_of_the_dataset(answer, target, label, need):
+    need("dataset")
+    with evidence(answer):
+        access.refusal_carries_no_message[target.profile](
+            answer.status, answer.body, (m for chat in target.dataset.chats for m in chat.messages))
 
 
 @checks(http.no_server_error, http.status_documented)
