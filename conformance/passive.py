@@ -305,6 +305,7 @@ SITUATIONS: dict[Rule, Callable[[Profile], list[str]]] = {
     pagination.past_the_end: lambda _: ["past the end"],
     pagination.partition: lambda _: ["walk cut inside a tie"],  # or only walks without ties: see judge
     **dict.fromkeys((pagination.chat_scoped, pagination.ids_unique), lambda _: ["two chats walked"]),
+    pagination.ids_unique_in_chat: lambda _: ["walk whole"],
     pagination.total: lambda _: ["walk whole", "not walk off its total", "not chats share messages"],
     ordering.ascending: lambda _: ["order asc", "order default"],
     ordering.descending: lambda _: ["order desc"],
@@ -575,6 +576,11 @@ def judge_chat_scope(ledger: Ledger, by_chat: Mapping[Any, list[dict[str, Any]]]
     """Whole walks of two chats: no message is in both (each page holds only its chat's messages), and no id is
     given to two messages (an id met in two chats on messages that differ: pagination.ids_unique, not the same
     message)."""
+    for chat, messages in by_chat.items():
+        # One message met twice is the partition's to judge; two messages that differ under one id are this rule's.
+        distinct = {repr(sorted(m.items(), key=lambda kv: kv[0])): m for m in messages}.values()
+        with ledger.judging(next(c.exchange for c, _, _ in read if c.chat == chat)):
+            pagination.ids_unique_in_chat({chat: [m.get("id") for m in distinct]})
     if len(by_chat) < 2:
         return
     ledger.situations.add("two chats walked")
