@@ -6,7 +6,8 @@ it dislikes, a 502/504 of an upstream it could not reach. Such an answer says no
 it breaks is not judged on it (inconclusive, "answered by the edge"), and the run counts them.
 
 `written_by_edge` is the one test of it, a pure function of an answer and of what the target's own answers looked
-like so far (`Seen`): an error answer in HTML (the implementation answers JSON) with
+like so far (`Seen`): an error answer in HTML (the implementation answers JSON) — never a 500 or another 5xx but
+502, 503 and 504, which an edge writes of its own (over a 500 it may only have put its page) — with
 - an edge's signature (Server: nginx, cloudflare, awselb, envoy …; Via; cf-ray; x-amzn-*; the edge's name in the
   page), or
 - a body identical to one seen with another status (one page for every error: an edge's error_page), or
@@ -108,6 +109,8 @@ def written_by_edge(answer: Answer, seen: Seen) -> str | None:
     """Who wrote this answer when it was not the implementation ("nginx 403"), or None: see the module's text."""
     if answer.status < 400 or not is_html(answer):
         return None
+    if answer.status >= 500 and answer.status not in EDGE_STATUSES:
+        return None  # a 500 is the implementation's, whatever page an edge put over it: an edge writes 502-504
     who = signature(answer)
     statuses = seen.bodies.get(digest(answer.body), set())
     if who is None and not (statuses - {answer.status}) and not (

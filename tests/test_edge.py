@@ -44,6 +44,12 @@ def test_the_implementations_own_answers_are_its_own():
     assert edge.written_by_edge(answer(200, PAGE, server="nginx"), seen) is None  # no error
 
 
+def test_a_500_is_the_implementations_even_behind_an_edge():
+    seen = edge.Seen()
+    assert edge.written_by_edge(answer(500, PAGE, server="nginx/1.22.1"), seen) is None
+    assert edge.written_by_edge(answer(502, PAGE, server="nginx/1.22.1"), seen) == "nginx 502"
+
+
 def test_one_html_page_for_several_statuses_is_an_edges_error_page():
     seen = edge.Seen()
     assert seen.note(answer(400, PAGE)) is None  # alone, a page without a signature could be the implementation's
