@@ -76,8 +76,8 @@ def _modsecurity_rules(directory: Path) -> Path:
     conf = re.sub(r"(?m)^SecTmpDir .*$", f"SecTmpDir {directory}", conf)
     conf = re.sub(r"(?m)^SecDataDir .*$", f"SecDataDir {directory}", conf)
     # A relative path is read from the rules file's directory (ours): Debian's map beside its config, absolute.
-    conf = re.sub(r"(?m)^SecUnicodeMapFile unicode.mapping", f"SecUnicodeMapFile {MODSECURITY_CONF.parent / 'unicode.mapping'}",
-                  conf)
+    unicode_map = MODSECURITY_CONF.parent / "unicode.mapping"
+    conf = re.sub(r"(?m)^SecUnicodeMapFile unicode.mapping", f"SecUnicodeMapFile {unicode_map}", conf)
     lines = [conf]
     for line in CRS_LOAD.read_text().splitlines():
         match = re.match(r"\s*Include(?:Optional)?\s+(\S+)", line)

@@ -38,7 +38,8 @@ def test_the_edge_is_named_by_its_server_header_or_its_page():
 
 def test_the_implementations_own_answers_are_its_own():
     seen = edge.Seen()
-    assert edge.written_by_edge(answer(404, b'{"detail": "no such chat"}', "application/json", server="nginx"), seen) is None
+    own_404 = answer(404, b'{"detail": "no such chat"}', "application/json", server="nginx")
+    assert edge.written_by_edge(own_404, seen) is None
     assert edge.written_by_edge(answer(400, b"bad limit", "text/plain; charset=utf-8"), seen) is None  # Go's http.Error
     assert edge.written_by_edge(answer(401, b"", ""), seen) is None  # an empty 401
     assert edge.written_by_edge(answer(200, PAGE, server="nginx"), seen) is None  # no error
