@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import shlex
 import sys
@@ -17,17 +18,21 @@ from urllib.parse import quote, urlencode
 
 import httpx
 
-from conformance import har, strict_json
+from conformance import edge, har, strict_json
 from conformance.deadlines import bounded_transport, deadline
-from conformance.decoding import ACCEPTED_CODINGS, BodyError, read_body
+from conformance.decoding import ACCEPTED_CODINGS, BodyError, BodyTooLarge, read_body
 from conformance.masking import MASK, REDACTOR, Secret
 from conformance.recording import Recorder, Recording, label, scrub_body
 from conformance.throttling import ThrottleBudget, told_wait
 
-MAX_BODY_BYTES = 8 * 1024 * 1024
+MAX_BODY_BYTES = 8 * 1024 * 1024  # --max-body's default
 SILENT_REQUESTS = 3  # requests in a row without an answer, and
 SILENT_TIMEOUTS = 3  # request timeouts without any answer (and at least SILENT_SECONDS), after which the target
 SILENT_SECONDS = 10.0  # counts as gone silent; a target that leaves some requests unanswered is judged, not stopped
+SLOWED_INTERVAL = 0.1  # seconds between requests after the first throttle of a run with no --rate-limit (10/s)
+SLOWEST_INTERVAL = 1.0  # however often the target throttles, the run still sends a request a second
+RECOVERY = 0.9  # each answer that is not a throttle shortens the interval by this factor, back to --rate-limit
+RECOVERED_INTERVAL = 0.025  # a run once throttled stays at 40 requests a second at most: no burst to throttle again
 
 
 class TargetError(Exception):
@@ -114,6 +119,8 @@ class Limits:
                  started_at: float | None = None, max_throttle_wait: float = 120.0) -> None:
         self.max_requests = max_requests
         self.interval = 1.0 / rate_per_second if rate_per_second else 0.0
+        self.base_interval = self.interval  # --rate-limit's: the interval a throttled run recovers to
+        self.slowed = False  # throttled lately: a longer interval, and one request in flight at a time
         self.max_duration = max_duration
         # time.monotonic() is one clock for every process of the machine (xdist workers share the start), and NTP
         # steps do not move it.
@@ -122,6 +129,8 @@ class Limits:
         self.throttle = ThrottleBudget(max_throttle_wait)
         self._next_at = 0.0
         self._lock = threading.Lock()
+        self._flight = threading.Condition()
+        self._in_flight = 0
         self.interrupted: str | None = None  # why the run was stopped by a signal: no request starts after it
         self.unanswered = 0  # requests in a row that got no answer (none came, or not whole, in time)
         self.last_answer_at = time.monotonic()
@@ -163,6 +172,47 @@ class Limits:
             self._next_at = max(now, self._next_at) + self.interval
         if wait > 0:
             time.sleep(wait)
+
+    def slow_down(self, wait: float) -> None:
+        """The target throttled: no request starts before `wait` has passed, the interval between requests doubles
+        (from SLOWED_INTERVAL, at most SLOWEST_INTERVAL; once for the answers of one burst) and one request is in
+        flight at a time, so that the run
+        goes at a pace the target takes instead of spending --max-throttle-wait."""
+        with self._lock:
+            now = time.monotonic()
+            if now >= self._next_at:  # not one more answer of a burst already throttled (those were in flight)
+                self.interval = min(max(self.interval * 2, SLOWED_INTERVAL),
+                                    max(SLOWEST_INTERVAL, self.base_interval))
+            self._next_at = max(self._next_at, now + wait)
+            self.slowed = True
+
+    def recover(self) -> None:
+        """An answer that was no throttle: the pace comes back towards --rate-limit (at most RECOVERED_INTERVAL) and
+        --concurrency, answer by answer."""
+        if not self.slowed:
+            return
+        with self._lock:
+            self.interval *= RECOVERY
+            if self.interval <= max(self.base_interval, RECOVERED_INTERVAL):
+                # Concurrency comes back; the pace stays within what the target took (and --rate-limit).
+                self.interval, self.slowed = max(self.base_interval, RECOVERED_INTERVAL), False
+        if not self.slowed:
+            with self._flight:
+                self._flight.notify_all()
+
+    @contextlib.contextmanager
+    def in_flight(self) -> Iterator[None]:
+        """One request on the wire: while the run is slowed down, it waits until no other is."""
+        with self._flight:
+            while self.slowed and self._in_flight > 0:
+                self._flight.wait(0.5)
+            self._in_flight += 1
+        try:
+            yield
+        finally:
+            with self._flight:
+                self._in_flight -= 1
+                self._flight.notify_all()
 
     def pause(self, seconds: float) -> None:
         """Sleep, but not past the end of --max-duration (the next acquire then stops the run)."""
@@ -238,8 +288,12 @@ class Client:
     def __init__(self, base_url: str, auth_header: str, timeout: float, limits: Limits,
                  keys: dict[str, str | None] | None = None, recorder: Recorder | None = None,
                  recording: Recording | None = None, concurrency: int = 1,
-                 reuse: Callable[[int], bool] = lambda status: False) -> None:
+                 reuse: Callable[[int], bool] = lambda status: False, max_body: int = MAX_BODY_BYTES) -> None:
         self.base_url = base_url.rstrip("/")
+        self.max_body = max_body
+        # Nothing answered yet: a target that starts cold (serverless, scale to zero) may outlast --request-timeout
+        # once; its first request that times out is sent once more before anything fails.
+        self._cold = True
         self.auth_header = auth_header
         self.timeout = timeout
         self.limits = limits
@@ -251,6 +305,7 @@ class Client:
         self.concurrency = max(1, concurrency)
         self._pool: ThreadPoolExecutor | None = None
         self.answers = Answers(reuse)  # answers given once, given again to the same GET without sending it
+        self.seen = edge.Seen()  # the target's answers as they came: which the edge wrote (edge.py)
         self._ahead: dict[tuple, Future[Answer]] = {}  # GETs sent ahead (send_ahead), by what tells them apart
         self._last_answered: tuple[str, dict[str, str]] | None = None  # the last GET the target answered
         self._lock = threading.Lock()
@@ -291,7 +346,7 @@ class Client:
 
     def get(self, path_or_url: str, params: Any = None, headers: dict[str, str] | None = None,
             fresh: bool = False) -> Exchange:
-        """Send one GET; the answer is read whole (up to MAX_BODY_BYTES, decoded) within --request-timeout.
+        """Send one GET; the answer is read whole (up to --max-body, decoded) within --request-timeout.
 
         A target that throttles (429, or 503 with Retry-After) is waited for as it asks and sent the same GET
         again, each resend counted against --max-requests; the answer returned is never such a "not now".
@@ -299,14 +354,15 @@ class Client:
         that answer cannot have changed since (Answers); `fresh` sends it whatever was answered before."""
         url, sent, labels, same = self._prepared(path_or_url, params, headers)
         answer = None if fresh else self.answers.get(same)
-        if answer is None:
+        fetched = answer is None  # not an earlier answer given again: the seen take it in
+        if fetched:
             with self._lock:
                 sent_ahead = None if fresh else self._ahead.pop(same, None)
             answer = _result(sent_ahead) if sent_ahead is not None else None
             answer = answer or self._fetch(url, sent, labels)
             self.answers.keep(same, answer)
         masked = tuple((name, MASK if name in labels else value) for name, value in sent.items())
-        return Exchange(
+        exchange = Exchange(
             url=url,
             request_headers=masked,
             status=answer.status_code,
@@ -316,6 +372,9 @@ class Client:
             har_id=answer.har_id,
             resend=lambda: self.get(path_or_url, params, headers, fresh=True),
         )
+        if fetched:
+            self.seen.note(exchange)
+        return exchange
 
     def _prepared(self, path_or_url: str, params: Any, headers: dict[str, str] | None
                   ) -> tuple[str, dict[str, str], dict[str, str | None], tuple]:
@@ -338,13 +397,18 @@ class Client:
         return url, headers, labels, same
 
     def _fetch(self, url: str, headers: dict[str, str], labels: dict[str, str | None]) -> Answer:
-        """One GET sent (again while the target throttles, as it asks)."""
+        """One GET sent (again while the target throttles, as it asks or with a backoff; the run slows down)."""
         auth = self._auth(labels)
         answer = self._answer(url, headers, labels, auth)
-        while (wait := self._throttled(url, answer)) is not None:
+        resent = 0
+        while (wait := self._throttled(url, answer, resent)) is not None:
             if self.recording is None:
+                self.limits.slow_down(wait)
                 self.limits.pause(wait)
+            resent += 1
             answer = self._answer(url, headers, labels, auth)
+        if self.recording is None:
+            self.limits.recover()
         return answer
 
     def send_ahead_messages(self, calls: Sequence[tuple[Any, Any, str | None]]) -> list[tuple]:
@@ -378,6 +442,12 @@ class Client:
                 future = self._ahead.get(same)
                 if future is not None and (future.cancel() or which is not None):
                     del self._ahead[same]
+
+    def _warming(self) -> bool:
+        """Whether a GET that timed out before any answer of the target is to be sent once more (once a run)."""
+        with self._lock:
+            cold, self._cold = self._cold, False
+        return cold
 
     def _executor(self) -> ThreadPoolExecutor:
         if self._pool is None:
@@ -424,10 +494,11 @@ class Client:
                                       response_headers=response_headers, body=scrub_body(body), error=error))
         return entry_id
 
-    def _throttled(self, url: str, response: Answer) -> float | None:
-        """Seconds to wait before sending the GET again, or None when this answer is the answer."""
+    def _throttled(self, url: str, response: Answer, resent: int = 0) -> float | None:
+        """Seconds to wait before sending the GET again (`resent` times so far), or None when this answer is the
+        answer."""
         told = told_wait(response.status_code, {k.lower(): v for k, v in response.headers.items()},
-                         datetime.now(timezone.utc))
+                         datetime.now(timezone.utc), resent)
         if told is None:
             return None
         wait = self.limits.throttle.take(told)
@@ -451,7 +522,7 @@ class Client:
         self.limits.acquire()
         try:
             with deadline(self.timeout), self._http.stream("GET", url, headers=headers) as response:
-                read_body(response.iter_raw(), response.headers.get("content-encoding", ""), MAX_BODY_BYTES)
+                read_body(response.iter_raw(), response.headers.get("content-encoding", ""), self.max_body)
         except (httpx.HTTPError, BodyError):
             self.limits.heard(False)
             return False
@@ -461,30 +532,36 @@ class Client:
     def _send(self, url: str, headers: dict[str, str]) -> tuple[httpx.Response, bytes]:
         # A server may close a kept-alive connection after an answer (uvicorn does after a 500); the next request
         # on it then fails before any byte comes back. GET is safe to send again, once, on a new connection.
-        for attempt in (1, 2):
+        for attempt in (1, 2, 3):
             silent = self.limits.silent(self.timeout)
             if silent is not None and not self._still_answers():
                 raise TargetSilent(silent)
             self.limits.acquire()
             answered = False
             try:
-                with deadline(self.timeout), self._http.stream("GET", url, headers=headers) as response:
+                with self.limits.in_flight(), deadline(self.timeout), \
+                        self._http.stream("GET", url, headers=headers) as response:
                     answered = True
+                    self._cold = False
                     raw = response.iter_raw()
-                    body = read_body(raw, response.headers.get("content-encoding", ""), MAX_BODY_BYTES)
+                    body = read_body(raw, response.headers.get("content-encoding", ""), self.max_body)
                 self.limits.heard(True)
                 self._last_answered = (url, headers)
                 return response, body
-            except (httpx.TimeoutException, httpx.ConnectError):
+            except (httpx.TimeoutException, httpx.ConnectError) as exc:
+                if isinstance(exc, httpx.TimeoutException) and not answered and self._warming():
+                    continue
                 self.limits.heard(False)
                 raise_unanswered(url, self.timeout, answered)
             except BodyError as exc:
                 self.limits.heard(True)
                 problem = f"GET {url}: {exc}"
+                if isinstance(exc, BodyTooLarge):
+                    problem += f" (--max-body {self.max_body / 1024 / 1024:g} MiB)"
                 break
             except (httpx.ReadError, httpx.RemoteProtocolError) as exc:
                 self.limits.heard(False)  # a reset: no answer either
-                if attempt == 2:
+                if attempt >= 2:
                     raise TargetError(f"GET {url}: {type(exc).__name__}: "
                                       f"{REDACTOR.scrub(str(exc)) or 'connection failed'}") from exc
             except httpx.HTTPError as exc:

@@ -42,6 +42,8 @@ OPTIONS: tuple[Option, ...] = (
     Option("--dataset", "CONFORMANCE_DATASET", "the dataset the target was loaded with (default: the shipped one)"),
     Option("--no-dataset", "CONFORMANCE_NO_DATASET", "discovery mode: use only the ids and keys given", False, "flag"),
     Option("--request-timeout", "CONFORMANCE_REQUEST_TIMEOUT", "seconds each request may take, end to end (connect, headers, body)", 5.0, "float"),
+    Option("--max-body", "CONFORMANCE_MAX_BODY",
+           "MiB an answer's body may have, decoded (a chat served whole, without pages, may need more)", 8.0, "float"),
     Option("--max-requests", "CONFORMANCE_MAX_REQUESTS", "stop the run after this many requests (per process)",
            3000, "int"),
     Option("--max-duration", "CONFORMANCE_MAX_DURATION",
@@ -51,7 +53,7 @@ OPTIONS: tuple[Option, ...] = (
            "within --rate-limit and --max-requests; 1: one at a time", 4, "int"),
     Option("--rate-limit", "CONFORMANCE_RATE_LIMIT", "at most N requests per second, written N/s (default: no limit)"),
     Option("--max-throttle-wait", "CONFORMANCE_MAX_THROTTLE_WAIT",
-           "seconds the run may spend in all waiting out 429s and 503s with Retry-After (per process); "
+           "wall-clock seconds the run may spend waiting out 429s and 503s (per process; concurrent waits count once); "
            "past it the run stops (exit 2); 0: stop at the first", 120.0, "float", positive=False),
     Option("--fuzz-examples", "CONFORMANCE_FUZZ_EXAMPLES", "generated examples in the Schemathesis layer", 60, "int"),
     Option("--fuzz-seed", "CONFORMANCE_FUZZ_SEED", "explore with this seed instead of the fixed derandomized run",

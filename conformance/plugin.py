@@ -22,8 +22,8 @@ from conformance.profiles import BY_NAME
 from conformance.report import report_data
 from conformance.rules import ids_of
 from conformance.settings import Settings, resolve
-from conformance.results import (CHECKS, ENTRIES, FAILED, HELD, INCONCLUSIVE, NOTE, REASON, REASONS, REPRODUCED,
-                                 STOPPED, THROTTLING, UNATTRIBUTED, Results)
+from conformance.results import (BY_EDGE, CHECKS, ENTRIES, FAILED, HELD, INCONCLUSIVE, NOTE, REASON, REASONS,
+                                 REPRODUCED, STOPPED, THROTTLING, UNATTRIBUTED, Results)
 from conformance.rules.registry import watched
 from conformance.violations import flatten, gathering, raise_found
 from conformance.target import Target
@@ -141,12 +141,19 @@ class Run:
         process = (getattr(self.config, "workerinput", None) or {}).get("workerid", "main")
         return f"{process} {self.client.limits.throttle.so_far().encode()}"
 
+    def by_edge(self) -> str:
+        """This process's answers written by the edge so far, as the BY_EDGE report property says them."""
+        process = (getattr(self.config, "workerinput", None) or {}).get("workerid", "main")
+        return f"{process} {self.client.seen.encode()}"
+
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         if self.target is None:
             return
         props = dict(report.user_properties)
         if THROTTLING in props:
             self.results.note_throttling(props[THROTTLING])
+        if BY_EDGE in props:
+            self.results.note_by_edge(props[BY_EDGE])
         if not (report.when == "call" or report.failed or report.skipped):
             return
         outcome = "xfailed" if hasattr(report, "wasxfail") else report.outcome
@@ -162,6 +169,8 @@ class Run:
         results, level = self.results, self.settings.level
         stopped_by_the_suite = gate.note_stop(results, session, exitstatus)
         results.note_throttling(self.throttling())  # the preflight's, or the only process's
+        if self.client.seen.by_edge:
+            results.note_by_edge(self.by_edge())
         results.finish()
         self.finish_recording()
         data = report_data(results, self.target.base_url, self.target.mode, level,
@@ -388,7 +397,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Any:
     ids = [i for mark in item.iter_markers("requirement") for i in mark.args]
     report.user_properties = [p for p in report.user_properties
                               if p[0] not in (CHECKS, FAILED, REASON, UNATTRIBUTED, STOPPED, THROTTLING, INCONCLUSIVE,
-                                               REPRODUCED, ENTRIES, HELD, REASONS)]
+                                               REPRODUCED, ENTRIES, HELD, REASONS, BY_EDGE)]
     report.user_properties.append((CHECKS, " ".join(ids)))
     if call.when == "call":
         held = [req_id for req_id, ok in item.stash.get(TOLD, {}).items() if ok]
@@ -396,10 +405,12 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Any:
     report.sections = [(title, REDACTOR.scrub(content)) for title, content in report.sections]
     if run.client.limits.throttle.waits:
         report.user_properties.append((THROTTLING, run.throttling()))
+    if run.client.seen.by_edge:
+        report.user_properties.append((BY_EDGE, run.by_edge()))
     if call.when == "teardown":
         report.user_properties += list(item.stash.get(JUNIT, {}).items())  # junit reads teardown's properties
     if call.excinfo is not None and report.failed:
-        explained = verdicts.explain(call.excinfo.value, run.profile)
+        explained = verdicts.explain(call.excinfo.value, run.profile, run.client.seen)
         if explained.inconclusive and not (explained.failed or explained.unattributed or explained.stopped):
             inconclusive(item, report, explained)
             return report

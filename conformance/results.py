@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
+from conformance import edge
 from conformance.catalogue import Requirement, for_profile
 from conformance.throttling import Throttling
 
@@ -20,6 +21,7 @@ ENTRIES = "conformance_har_entries"  # the HAR entries (their _id) that show the
 REASONS = "conformance_reasons"  # "<id>\t<what broke it>" per line: each failed requirement's own reason
 NOTE = "conformance_note"  # "<ids>\t<text>" per line: what a passed requirement was proven on, when less than all
 THROTTLING = "conformance_throttling"  # "<process> <waits> <seconds>": the process's waits for a throttling target so far
+BY_EDGE = "conformance_by_edge"  # "<process> <who>=<n>;…": the answers the edge wrote in the process so far (edge.py)
 NOT_EXERCISED = "conformance_not_exercised"  # requirements captured traffic gave no occasion to judge (--from-har)
 HELD = "conformance_held"  # requirements whose rules ran in the test and held every time (whatever its outcome)
 
@@ -61,6 +63,7 @@ class Results:
         self.stopped: str | None = None  # why the run ended before it was complete; None while it is not known to
         self.selected: set[str] = set()  # the requirements some test of the run was to check
         self._throttling: dict[str, Throttling] = {}  # per process (xdist worker): its waits so far
+        self._by_edge: dict[str, Counter[str]] = {}  # per process: the answers the edge wrote so far (edge.py)
 
     def note_throttling(self, value: str) -> None:
         """A THROTTLING property: a process's waits so far (they only grow, so the largest is the latest)."""
@@ -68,6 +71,19 @@ class Results:
         seen = Throttling.decode(rest)
         if seen.waits >= self._throttling.get(process, Throttling()).waits:
             self._throttling[process] = seen
+
+    def note_by_edge(self, value: str) -> None:
+        """A BY_EDGE property: a process's answers written by the edge so far (they only grow: the largest is the
+        latest)."""
+        process, _, rest = value.partition(" ")
+        seen = edge.decode(rest)
+        if sum(seen.values()) >= sum(self._by_edge.get(process, Counter()).values()):
+            self._by_edge[process] = seen
+
+    @property
+    def by_edge(self) -> Counter[str]:
+        """The answers the edge wrote in the run ("nginx 403" → how many)."""
+        return sum(self._by_edge.values(), Counter())
 
     @property
     def throttling(self) -> Throttling:
@@ -212,5 +228,7 @@ class Results:
             parts.append(f"{n} finding{'s' if n > 1 else ''} under no requirement")
         if self.throttling.waits:
             parts.append(self.throttling.describe())
+        if self.by_edge:
+            parts.append(edge.describe(self.by_edge))
         line = " · ".join(parts) or "no requirement checked"
         return line if self.complete else f"INCOMPLETE ({self.stopped.split(';')[0]}) · {line}"

@@ -38,6 +38,7 @@ class Settings:
     empty_chat_id: ChatId | None = None
     foreign_chat_id: ChatId | None = None
     request_timeout: float = 5.0
+    max_body: int = 8 * 1024 * 1024  # bytes an answer's body may have, decoded (--max-body, in MiB)
     max_requests: int = 3000
     max_duration: float = 900.0
     rate_limit: float | None = None  # requests per second
@@ -105,6 +106,7 @@ def resolve(config: pytest.Config) -> Settings:
         empty_chat_id=_chat_id(profile, value("--empty-chat-id"), "--empty-chat-id"),
         foreign_chat_id=_chat_id(profile, value("--foreign-chat-id"), "--foreign-chat-id"),
         request_timeout=value("--request-timeout"),
+        max_body=int(value("--max-body") * 1024 * 1024),
         max_requests=value("--max-requests"),
         max_duration=value("--max-duration"),
         rate_limit=options.parse_rate(value("--rate-limit")),

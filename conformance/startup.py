@@ -69,7 +69,7 @@ def start(settings: Settings, workerinput: dict[str, Any], started_at: float) ->
         recorder = recording.Recorder(parts, workerinput.get("workerid", "main"))
     client = Client(target.base_url, target.auth_header, settings.request_timeout, limits,
                     keys=keys, recorder=recorder, recording=replay, concurrency=settings.concurrency,
-                    reuse=reusable(fixed_data=target.dataset is not None))
+                    reuse=reusable(fixed_data=target.dataset is not None), max_body=settings.max_body)
     return Started(target, client, server, parts)
 
 

@@ -1,19 +1,26 @@
-"""A target that says "not now" (429, or 503 with Retry-After): how long to wait before sending the GET again.
+"""A target that says "not now" (429, or 503): how long to wait before sending the GET again.
 
-Waiting is bounded: each wait by MAX_WAIT, all of a process's waits together by --max-throttle-wait. A target
-that keeps throttling past that stops the run (ThrottleExhausted, a budget stop), so the run still ends.
+A gateway's rate limit often says nothing of when to come back (nginx's limit_req answers 503, or 429, without
+Retry-After): such an answer is waited out with a backoff (1 s, 2 s, 4 s … at most MAX_BACKOFF) and the GET sent
+again. A 503 without Retry-After is given UNAVAILABLE_RESENDS resends; one that still comes back is the answer (a
+server error that repeats). Waiting is bounded: each wait by MAX_WAIT, the wall-clock time the process spends
+waiting (concurrent waits counted once) by --max-throttle-wait. A target that keeps throttling past that stops the
+run (ThrottleExhausted, a budget stop), so the run still ends.
 """
 
 from __future__ import annotations
 
 import threading
+from time import monotonic
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
 
 THROTTLED = 429  # Too Many Requests: waited out, with or without Retry-After
-UNAVAILABLE = 503  # Service Unavailable: waited out only when it says when to come back
-BACKOFF = 1.0  # seconds to wait after a 429 that does not say how long
+UNAVAILABLE = 503  # Service Unavailable: waited out as it says, or with a backoff UNAVAILABLE_RESENDS times
+BACKOFF = 1.0  # seconds to wait after the first 429 or 503 that does not say how long; doubled at each resend
+MAX_BACKOFF = 8.0  # seconds: the longest backoff of an answer that does not say how long
+UNAVAILABLE_RESENDS = 2  # a 503 without Retry-After is sent again this often (1 s, 2 s), then it is the answer
 MIN_WAIT = 0.1  # "Retry-After: 0" (or a past date) still waits this long: no tight loop of resends
 MAX_WAIT = 60.0  # seconds: the longest single wait; a longer Retry-After (within the total) is waited this long
 ASCTIME = "%a %b %d %H:%M:%S %Y"  # RFC 9110's obsolete asctime form (RFC 850's is read by email.utils)
@@ -45,38 +52,48 @@ def _http_date(text: str) -> datetime | None:
     return when if when.tzinfo is not None else when.replace(tzinfo=timezone.utc)
 
 
-def told_wait(status: int, headers: dict[str, str], now: datetime) -> float | None:
+def told_wait(status: int, headers: dict[str, str], now: datetime, resent: int = 0) -> float | None:
     """How long the target asks to be left alone before the same GET, or None when its answer is the answer.
 
-    A 429 always asks (BACKOFF when it does not say how long); a 503 asks only with a readable Retry-After.
-    """
+    `resent`: how often this GET was sent again already. A 429 always asks, a 503 with a readable Retry-After too;
+    without one, each waits a backoff (BACKOFF doubled per resend, at most MAX_BACKOFF), and a 503 only for its
+    first UNAVAILABLE_RESENDS resends (then it is a server error that repeats)."""
     if status not in (THROTTLED, UNAVAILABLE):
         return None
     told = retry_after(headers.get("retry-after"), now)
-    if told is None:
-        return BACKOFF if status == THROTTLED else None
-    return told
+    if told is not None:
+        return told
+    if status == UNAVAILABLE and resent >= UNAVAILABLE_RESENDS:
+        return None
+    return min(BACKOFF * 2 ** resent, MAX_BACKOFF)
 
 
 class ThrottleBudget:
-    """The waits of one process: their number and total, within --max-throttle-wait."""
+    """The waits of one process: their number, and the wall-clock time spent waiting within --max-throttle-wait.
+
+    Requests in flight together are throttled together: four concurrent waits of 2 s are 2 s of the run, not 8."""
 
     def __init__(self, max_total: float) -> None:
         self.max_total = max_total
         self.waits = 0
-        self.waited = 0.0
+        self.waited = 0.0  # wall-clock seconds covered by at least one wait
+        self._covered_until = 0.0  # monotonic time up to which some wait already counts
         self._lock = threading.Lock()
 
     def take(self, told: float) -> float | None:
-        """The seconds to wait now for a target that asked for `told` (at most MAX_WAIT), counted as waited; None
-        when `told` is more than what is left of --max-throttle-wait (the caller stops the run)."""
+        """The seconds to wait now for a target that asked for `told` (at most MAX_WAIT), its time not yet covered
+        by another wait counted as waited; None when that is more than what is left of --max-throttle-wait (the
+        caller stops the run)."""
         told = max(told, MIN_WAIT)
         with self._lock:
-            if told > self.max_total - self.waited:
+            now = monotonic()
+            added = max(0.0, now + told - max(now, self._covered_until))
+            if added > self.max_total - self.waited + 1e-9:
                 return None  # it cannot be waited out within the cap: no use waiting part of it
             wait = min(told, MAX_WAIT)
             self.waits += 1
-            self.waited += wait
+            self.waited += max(0.0, now + wait - max(now, self._covered_until))
+            self._covered_until = max(self._covered_until, now + wait)
         return wait
 
     def so_far(self) -> Throttling:

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from conformance.catalogue import requirements
 from conformance.client import BudgetExhausted, TargetError, TargetSilent
+from conformance.edge import Seen, written_by_edge
 from conformance.fuzzing import GeneratedCaseFailed
 from conformance.profiles import Profile
 from conformance.rules import http, ids_of
@@ -33,10 +34,12 @@ class Explanation:
     reasons: dict[str, str] = field(default_factory=dict)  # each failed requirement → what broke it, in a line
 
 
-def explain(exc: BaseException, profile: Profile) -> Explanation:
+def explain(exc: BaseException, profile: Profile, seen: Seen | None = None) -> Explanation:
+    """`seen`: the target's answers so far, by which an answer the edge wrote is told (edge.py): a rule it broke is
+    inconclusive, not failed."""
     if isinstance(exc, BaseExceptionGroup):
         # Hypothesis raises a group when it found several distinct failures: each names its own rules.
-        parts = [explain(sub, profile) for sub in exc.exceptions]
+        parts = [explain(sub, profile, seen) for sub in exc.exceptions]
         return Explanation(
             failed=list(dict.fromkeys(req for part in parts for req in part.failed)),
             text="\n\n".join(part.text for part in parts),
@@ -46,6 +49,11 @@ def explain(exc: BaseException, profile: Profile) -> Explanation:
             entries=list(dict.fromkeys(e for part in parts for e in part.entries)),
             reasons={req: why for part in reversed(parts) for req, why in part.reasons.items()},
         )
+    if isinstance(exc, Violation) and exc.exchange is not None and seen is not None \
+            and (who := written_by_edge(exc.exchange, seen)) is not None:
+        return Explanation([], f"inconclusive ({exc.requirement}): answered by the edge ({who}), not by the "
+                               f"implementation: {exc.detail}\n  request:    {exc.exchange.curl()}",
+                           inconclusive=[exc.requirement])
     if isinstance(exc, Violation):
         lines = [headline(exc.requirement), f"  what broke: {exc.detail}"]
         if exc.exchange is not None:

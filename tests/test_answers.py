@@ -20,7 +20,7 @@ def client_for(url: str, fixed_data: bool = True, max_requests: int = 100, concu
 
 
 @pytest.mark.parametrize(("fixed_data", "status", "reused"), [
-    (True, 200, True), (True, 400, True), (True, 404, True), (True, 500, False), (True, 503, False),
+    (True, 200, True), (True, 400, True), (True, 404, True), (True, 500, False), (True, 502, False),
     (False, 200, False), (False, 400, True), (False, 401, True), (False, 500, False),
 ])
 def test_an_identical_get_is_answered_again_only_when_its_answer_cannot_have_changed(fixed_data, status, reused):

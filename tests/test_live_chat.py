@@ -6,8 +6,9 @@ import datetime as dt
 
 import pytest
 
-from conformance.rules import bodies, ordering, pagination
-from conformance.tenant_key.live import RETRY_GROWTH, TRIES, Mark, Still, grew, judge, moved, read_still
+from conformance.rules import bodies, ordering, pagination, params
+from conformance.tenant_key.live import (RETRY_GROWTH, TRIES, Mark, Still, compare_still, grew, judge, moved,
+                                         read_still)
 from conformance.violations import Inconclusive
 
 T0 = dt.datetime(2024, 1, 15, 10, 30, tzinfo=dt.timezone.utc)
@@ -82,3 +83,27 @@ def test_judge_leaves_rules_across_reads_inconclusive_and_nothing_else():
     for about_one_answer in (pagination.has_more, ordering.ascending, bodies.page_envelope):
         with pytest.raises(ValueError, match="only rules across reads"):
             judge("moved", about_one_answer)
+
+
+# ------------------------------------------------------------------ two reads compared (live.compare_still)
+
+def reads_of(*pairs):
+    """A read() answering these (asked differently, plain) pairs of id lists in turn."""
+    answers = list(pairs)
+    return lambda: answers.pop(0)
+
+
+def test_two_reads_that_differ_on_a_chat_that_grew_under_each_are_inconclusive():
+    growing = reads_of((["a"], ["a", "b"]), (["a", "b"], ["a", "b", "c"]), (["a", "b", "c"], ["a", "b", "c", "d"]))
+    with pytest.raises(Inconclusive, match="gained messages"):
+        compare_still(growing, lambda x, y: x == y, lambda ids: ids, True, params.unknown_ignored)
+
+
+def test_two_reads_that_differ_on_a_chat_that_held_still_are_judged():
+    defect = reads_of((["a"], ["a", "b"]), (["a"], ["a", "b"]))  # the parameter drops a message, every time
+    assert compare_still(defect, lambda x, y: x == y, lambda ids: ids, True, params.unknown_ignored) == (
+        ["a"], ["a", "b"])
+    grew_once = reads_of((["a"], ["a", "b"]), (["a", "b"], ["a", "b"]))  # a message came between the first two
+    assert compare_still(grew_once, lambda x, y: x == y, lambda ids: ids, True, params.unknown_ignored) == (
+        ["a", "b"], ["a", "b"])
+    assert compare_still(reads_of((["a"], ["b"])), lambda x, y: x == y, lambda ids: ids, False) == (["a"], ["b"])

@@ -364,7 +364,7 @@ def odd_requests(profile: str, mutant: str | None) -> str:
 
 @pytest.mark.parametrize("profile, mutant", [("tenant-key", "missing-key-200"), ("tenant-key", "limit-not-capped"),
                                              ("tenant-key", "malformed-id-500"), ("org-token", "missing-key-200"),
-                                             ("org-token", "org-non-integer-id-404")])
+                                             ("org-token", "org-non-integer-id-422")])
 def test_requests_without_a_key_or_with_bad_values_are_held_to_their_rules(profile, mutant):
     failed, passed = outcome(judged(profile, odd_requests(profile, None)))
     assert not failed

@@ -84,7 +84,7 @@ def test_a_static_chat_is_never_excused_as_a_live_one(mutant):
     with serve("tenant-key", mutant=mutant["name"]) as url:
         run = run_suite("--no-dataset", *discovery_args("tenant-key"), *mutant["suite_args"], base_url=url)
     assert run.report["inconclusive"] == [], f"{mutant['name']}: {run.report['summary']}\n{run.output[-3000:]}"
-    assert run.returncode == (1 if run.failed() else 0)
+    assert run.returncode == (1 if any(requirements()[r].level == "MUST" for r in run.failed()) else 0)
 
 
 def discovery_args(profile: str) -> list[str]:

@@ -27,6 +27,13 @@ def test_malformed_chat_id_is_refused(answer, target, malformed_chat_id):
                                                    target.profile.malformed_statuses)
 
 
+@checks(chats.malformed_id_400)
+@probe(lambda target, malformed_chat_id: (malformed_chat_id, None, target.api_key), needs=("api_key",))
+def test_malformed_chat_id_is_answered_400_where_the_docs_say_so(answer, target, malformed_chat_id):
+    with evidence(answer):
+        chats.malformed_id_400[target.profile](answer.status, f"chat id {malformed_chat_id!r}")
+
+
 @checks(chats.empty_chat)
 def test_empty_chat_is_answered_with_no_messages(client, target, need):
     need("api_key", "empty_chat_id")

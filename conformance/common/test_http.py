@@ -11,7 +11,7 @@ import pytest
 from conformance.masking import Secret
 from conformance.near_misses import INVALID_KEY
 from conformance.probes import probe
-from conformance.rules import answers, checks, http
+from conformance.rules import access, answers, checks, http
 from conformance.violations import evidence
 
 # Requests every profile refuses: label → the probe (chat, query, key), or why this target cannot send it.
@@ -32,12 +32,14 @@ def odd(target, odd_input):
     return chat_id, list(odd_input.query) or None, target.api_key
 
 
-@checks(http.json_content_type)
+@checks(http.json_content_type, http.error_media_type)
 @pytest.mark.parametrize("label", list(REQUESTS))
 @probe(lambda target, label: REQUESTS[label](target))
 def test_every_answer_is_application_json(answer, target, label):
     with evidence(answer):
         http.json_content_type[target.profile](answer.content_type, answer.status)
+        if answer.status >= 400 and http.error_media_type.id_in(target.profile):  # where the docs give errors one
+            http.error_media_type[target.profile](answer.content_type)
 
 
 @checks(answers.ERROR)
@@ -50,12 +52,23 @@ def test_every_error_answer_meets_the_rules_of_an_error(answer, target, label):
         answers.judge(answers.ERROR, answer, target.profile)
 
 
+@checks(access.refusal_carries_no_message)
+@pytest.mark.parametrize("label", list(ERRORS))
+@probe(lambda target, label: ERRORS[label](target))
+def test_no_refusal_carries_a_message_of_the_dataset(answer, target, label, need):
+    need("dataset")
+    with evidence(answer):
+        access.refusal_carries_no_message[target.profile](
+            answer.status, answer.body, (m for chat in target.dataset.chats for m in chat.messages))
+
+
 @checks(http.no_server_error, http.status_documented)
 @probe(odd)
 def test_odd_input_is_answered_without_a_server_error(answer, target, odd_input):
     with evidence(answer):
         http.no_server_error[target.profile](answer.status)
-        http.status_documented[target.profile](answer.status, target.profile.name)
+        if not (odd_input.provocative and 400 <= answer.status < 500):  # any refusal of it will do
+            http.status_documented[target.profile](answer.status, target.profile.name)
 
 
 @checks(http.no_internals_in_5xx, http.no_internals)

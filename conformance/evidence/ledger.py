@@ -159,6 +159,7 @@ SITUATIONS: dict[Rule, Callable[[Profile], list[str]]] = {
     pagination.past_the_end: lambda _: ["past the end"],
     pagination.partition: lambda _: ["walk cut inside a tie"],  # or only walks without ties: see Ledger.verdicts
     **dict.fromkeys((pagination.chat_scoped, pagination.ids_unique), lambda _: ["two chats walked"]),
+    pagination.ids_unique_in_chat: lambda _: ["walk whole"],
     pagination.total: lambda _: ["walk whole", "not walk off its total", "not chats share messages"],
     ordering.ascending: lambda _: ["order asc", "order default"],
     ordering.descending: lambda _: ["order desc"],

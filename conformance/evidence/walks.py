@@ -175,6 +175,10 @@ def judge_walk(ledger: Ledger, chat: Any, order: str, limit: int, chain: Sequenc
         walk.judge(pagination.partition)
         pages.check_partition(walk)
     if walk.moved is None:
+        # One message met twice is the partition's to judge; two messages that differ under one id are this rule's.
+        distinct = {repr(sorted(m.items(), key=lambda kv: kv[0])): m for m in walk.messages()}.values()
+        with ledger.judging(last, entries, walk=True):
+            pagination.ids_unique_in_chat({chat: [m.get("id") for m in distinct]})
         ledger.situations |= {ties_of(walk), "walk whole"}
         if len(set(walk.ids)) != walk.total:
             ledger.situations.add("walk off its total")

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import json
+import re
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from conformance.rules.reading import expect_status, set_aside
@@ -55,3 +57,38 @@ def foreign_like_unknown(foreign: tuple[int, bytes, Any], unknown: tuple[int, by
         fail(f"another tenant's chat is answered {status}, a chat that does not exist {unknown_status}")
     if set_aside(body, chat_id) != set_aside(unknown_body, unknown_id):
         fail(f"another tenant's chat is answered {body[:200]!r}, a chat that does not exist {unknown_body[:200]!r}")
+
+
+MIN_CONTENT = 12  # characters: a shorter content ("ok", "Thanks!") may be in any text by chance
+MIN_ID = 5  # characters of an id written alone (org-token's ids are integers; "12" is in many a text)
+
+
+@rule("AUTH-REFUSAL-NO-DATA", "ORG-AUTH-REFUSAL-NO-DATA")
+def refusal_carries_no_message(status: int, body: bytes, messages: Iterable[Mapping[str, Any]]) -> None:
+    """A refusal (no key, a key of no tenant, another tenant's chat, no such chat) shows no message of any chat:
+    neither an id nor a content, as written or inside the JSON strings of the body."""
+    if status == 200:
+        return
+    text = body.decode("utf-8", errors="replace")
+    try:
+        text += "\n" + "\n".join(_strings(json.loads(body)))
+    except ValueError:
+        pass
+    for message in messages:
+        content, message_id = str(message.get("content", "")), str(message.get("id", ""))
+        if len(content) >= MIN_CONTENT and content in text:
+            fail(f"the {status} answer carries the content of message {message_id!r}")
+        if len(message_id) >= MIN_ID and re.search(rf"(?<![\w-]){re.escape(message_id)}(?![\w-])", text):
+            fail(f"the {status} answer carries the id of message {message_id!r}")
+
+
+def _strings(value: Any) -> Iterable[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield str(key)
+            yield from _strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _strings(item)

@@ -15,10 +15,16 @@ def unknown_is_404(status: int, what: str, allowed: Sequence[int] = (404,)) -> N
     expect_status(status, allowed, what)
 
 
-@rule("CHAT-MALFORMED-ID", "ORG-CHAT-ID-INVALID-400")
+@rule("CHAT-MALFORMED-ID", "ORG-CHAT-MALFORMED-ID")
 def malformed_id_refused(status: int, what: str, allowed: Sequence[int]) -> None:
     """A chat id that is none of the variant's (no UUID, no integer): refused with `allowed` (IMPL-MALFORMED-ID)."""
     expect_status(status, allowed, what)
+
+
+@rule("ORG-CHAT-ID-INVALID-400")
+def malformed_id_400(status: int, what: str) -> None:
+    """Seed 002's own answer to a chat id that is not an integer: 400 "Invalid chat ID" (a SHOULD; 404 is allowed)."""
+    expect_status(status, [400], what)
 
 
 @rule("CHAT-EMPTY", "ORG-EMPTY-CHAT")

@@ -20,6 +20,9 @@ BUILTIN: Mapping[str, Rule] = {
     "ST105": http.json_content_type,
     "ST106": http.json_content_type,
 }
+# ST104-106 on an error: its media type, which only the docs of some variants give (IMPL-ERROR-MEDIA-TYPE).
+MEDIA_TYPE_CODES = ("ST104", "ST105", "ST106")
+ERROR_MEDIA_TYPE = http.error_media_type
 # ST108 (schema) and ST109 (not JSON): by the answer's outcome and where in the body the finding is.
 BODY_CODES = ("ST108", "ST109")
 BODIES: Mapping[tuple[str, str], tuple[Rule, ...]] = {

@@ -99,14 +99,24 @@ def chat_scoped(returned: Iterable[str], chat: Iterable[str]) -> None:
 
 
 @rule("MSG-ID-UNIQUE")
+def ids_unique_in_chat(ids_by_chat: Mapping[Any, Sequence[str]]) -> None:
+    """No id is given to two messages of one chat."""
+    for chat, ids in ids_by_chat.items():
+        seen: set[str] = set()
+        for message_id in ids:
+            if message_id in seen:
+                fail(f"message id {message_id!r} is given twice in chat {chat}")
+            seen.add(message_id)
+
+
+@rule("MSG-ID-UNIQUE-ACROSS-CHATS")
 def ids_unique(ids_by_chat: Mapping[Any, Sequence[str]]) -> None:
-    """No id is given to two messages, within a chat or across the tenant's chats."""
+    """No id is given to messages of two of the tenant's chats (each chat's ids unique: ids_unique_in_chat)."""
     owners: dict[str, Any] = {}
     for chat, ids in ids_by_chat.items():
-        for message_id in ids:
-            if message_id in owners:
-                where = "twice in chat" if owners[message_id] == chat else f"in chats {owners[message_id]} and"
-                fail(f"message id {message_id!r} is given {where} {chat}")
+        for message_id in dict.fromkeys(ids):
+            if owners.get(message_id, chat) != chat:
+                fail(f"message id {message_id!r} is given in chats {owners[message_id]} and {chat}")
             owners[message_id] = chat
 
 

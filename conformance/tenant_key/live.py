@@ -14,14 +14,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from conformance.rules import ordering, pagination, params
+from conformance.rules import chats, ordering, pagination, params
 from conformance.rules.registry import Rule
 from conformance.violations import Inconclusive
 
 T = TypeVar("T")
 # The rules that compare reads of the chat: the only ones a chat that moved may leave inconclusive.
 ACROSS_READS = (pagination.total, pagination.partition, pagination.past_the_end, ordering.same_set,
-                ordering.newest_first, params.defaults)
+                ordering.newest_first, params.defaults, params.unknown_ignored, chats.org_all_messages)
 TRIES = 3  # reads of a changing chat, in all
 RETRY_GROWTH = 2  # a chat that gained more messages than this during one read is not read again: it will move again
 
@@ -105,3 +105,31 @@ def read_still(read: Callable[[Mark | None], T], marker: Callable[[], Mark] | No
     else:
         how += f" (in each of {tries} reads)"
     return Still(value, (before, after), how)
+
+
+def grew_between(earlier: Sequence[Any] | None, later: Sequence[Any] | None) -> bool:
+    """Whether a later read of a whole chat (or its first page) holds every message of an earlier one and more: the
+    chat gained messages in between. A chat that merely answers differently (another subset) did not grow."""
+    return earlier is not None and later is not None and set(earlier) < set(later)
+
+
+def compare_still(read: Callable[[], tuple[T, T]], same: Callable[[T, T], bool], ids: Callable[[T], Any],
+                  live: bool, *rules: Rule, tries: int = TRIES) -> tuple[T, T]:
+    """Two reads to compare (`read`: the one asked differently, then the plain one), read again while they differ on
+    a chat that may be live: the pair that agrees, or the last pair when the chat did not grow between the plain
+    reads (judged: a static chat answering differently fails); Inconclusive for `rules` when it grew under each."""
+    pair = read()
+    if not live:
+        return pair
+    for _ in range(tries - 1):
+        if same(*pair):
+            return pair
+        again = read()
+        if not grew_between(ids(pair[1]), ids(again[1])) and not grew_between(ids(pair[0]), ids(again[0])):
+            return again  # the chat held still between the reads: what they show is judged
+        pair = again
+    if same(*pair):
+        return pair
+    judge("the chat gained messages between the reads that are compared (in each of "
+          f"{tries} tries)", *rules)
+    return pair

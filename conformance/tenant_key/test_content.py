@@ -33,11 +33,21 @@ def test_messages_equal_the_dataset(walks, target, need, role, note):
                 pagination.none_missing(result.ids, expected)
 
 
+def ids_of_chats(walks, target) -> dict:
+    roles = [role for role in ("populated", "hundred", "other") if role in target.dataset.roles]
+    return {target.dataset.roles[role]: walks(100, "asc", target.dataset.roles[role]).ids for role in roles}
+
+
+@checks(pagination.ids_unique_in_chat)
+def test_message_ids_are_unique_within_each_chat(walks, target, need):
+    need("dataset", "api_key")
+    pagination.ids_unique_in_chat(ids_of_chats(walks, target))
+
+
 @checks(pagination.ids_unique)
 def test_message_ids_are_unique_across_the_tenants_chats(walks, target, need):
     need("dataset", "api_key")
-    roles = [role for role in ("populated", "hundred", "other") if role in target.dataset.roles]
-    pagination.ids_unique({target.dataset.roles[role]: walks(100, "asc", target.dataset.roles[role]).ids for role in roles})
+    pagination.ids_unique(ids_of_chats(walks, target))
 
 
 @checks(bodies.created_at_precision)

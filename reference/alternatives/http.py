@@ -60,6 +60,22 @@ def problem_details(self: Server, status: int, message: str, headers: dict[str, 
     return JSONResponse(problem, status, headers=headers, media_type=PROBLEM_JSON)
 
 
+# ---------------------------------------------------------------- errors as many stacks write them by default
+
+
+@patch("text-plain-errors", replaces=Server.respond_error)
+def text_plain_error(self: Server, status: int, message: str, headers: dict[str, str] | None = None) -> Response:
+    # Go's http.Error(w, msg, code): the message and a newline, text/plain, nosniff
+    return Response(message + "\n", status, headers={**(headers or {}), "X-Content-Type-Options": "nosniff"},
+                    media_type="text/plain; charset=utf-8")
+
+
+@patch("empty-errors", replaces=Server.respond_error)
+def empty_error(self: Server, status: int, message: str, headers: dict[str, str] | None = None) -> Response:
+    # Rails' head :unauthorized, Express's res.sendStatus, an auth_request 401 of a gateway: the status alone
+    return Response(b"", status, headers=headers)
+
+
 # ---------------------------------------------------------------- a rate limit: a token bucket per client address
 
 RATE_PER_SECOND, BURST = 40.0, 20.0

@@ -85,12 +85,17 @@ class LiveChat:
     added: int = 0
 
     def next_message(self) -> Message:
+        """A new message in the form of the chat's own (org-token: integer ids, naming their chat)."""
         self.added += 1
         self.newest += timedelta(seconds=1)
+        created_at = self.newest.astimezone(timezone.utc).isoformat().replace("+00:00", "Z")
+        if isinstance(self.chat.id, int):
+            return {"id": 900_000_000 + self.added, "chat_id": self.chat.id, "role": "assistant",
+                    "content": f"live message {self.added}", "created_at": created_at,
+                    "metadata": {"response_time": 0, "token_count": 3}}
         return {"id": f"msg-live-{self.added:04d}", "content": f"live message {self.added}",
                 "sender_role": "assistant", "media_type": None, "media_url": None,
-                "created_at": self.newest.astimezone(timezone.utc).isoformat().replace("+00:00", "Z"),
-                "metadata": {}}
+                "created_at": created_at, "metadata": {}}
 
 
 @patch("live-chat", wraps=Store.__init__)

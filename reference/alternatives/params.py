@@ -24,6 +24,14 @@ def limit_from_zero(self: TenantKey, value: int | None) -> int:
     return value
 
 
+@patch("repeated-limit-default", wraps=TenantKey.parse_query)
+def repeated_parameter_default(self: TenantKey, parse_query: Step, params: QueryParams) -> Window:
+    # Express: ?limit=5&limit=500 is the array ["5", "500"], and `Number(array) || 50` the default
+    if len(params.getlist("limit")) > 1:
+        params = QueryParams([(k, v) for k, v in params.multi_items() if k != "limit"])
+    return parse_query(params)
+
+
 @patch("malformed-id-404", wraps=Server.parse_chat_id)
 def malformed_id_looked_up(self: TenantKey, parse_chat_id: Step, raw: str) -> ChatId:
     try:

@@ -83,3 +83,17 @@ def foreign_chat_404(self: OrgToken, find_chat: Step, chat_id: ChatId, tenant: s
         if error.status != 403:
             raise
         raise ApiError(404, CHAT_NOT_FOUND) from None  # the tenant-key habit: hide that the chat exists
+
+
+@patch("refusal-leaks-messages", wraps=Server.find_chat)
+def refusal_leaks_messages(self: Server, find_chat: Step, chat_id: ChatId, tenant: str) -> Scope:
+    try:
+        return find_chat(chat_id, tenant)
+    except ApiError as error:
+        owner = self.store.owner(chat_id)
+        if owner is None:
+            raise
+        # A "helpful" refusal: what the chat holds, written into the error message (another tenant's data)
+        last = self.store.page(Scope(chat_id, owner), Window(0, 1, "desc"))
+        shown = "; ".join(f"{m['id']}: {m['content']}" for m in last)
+        raise ApiError(error.status, f"{error.message} (latest message {shown})") from None

@@ -132,3 +132,11 @@ def message_ids_per_chat(self: TenantKey, envelope: Step, window: Window, total:
     step = 1 if window.order == "asc" else -1
     numbered = [m | {"id": f"msg-{first + step * i}"} for i, m in enumerate(messages)]
     return envelope(window, total, numbered)
+
+
+@patch("message-ids-by-second", wraps=TenantKey.envelope)
+def message_ids_by_second(self: TenantKey, envelope: Step, window: Window, total: int, messages: list[Message]) -> Any:
+    """The id shown is made from the chat and the second the message was written: two messages of one chat written
+    in the same second share it."""
+    stamped = [m | {"id": f"{m['chat_id'] if 'chat_id' in m else 'c'}-{str(m['created_at'])[:19]}"} for m in messages]
+    return envelope(window, total, stamped)
