@@ -25,8 +25,9 @@ GUIDE = "guide"
 
 def on_config(config: Any) -> Any:
     named = set(_pages(config["nav"] or []))
-    extra = sorted(p.relative_to(config["docs_dir"]).as_posix() for p in (Path(config["docs_dir"]) / GUIDE).glob("*.md"))
-    extra = [page for page in extra if page not in named]
+    docs = Path(config["docs_dir"])
+    extra = [page for page in sorted(p.relative_to(docs).as_posix() for p in (docs / GUIDE).glob("*.md"))
+             if page not in named]
     if extra:
         config["nav"].append({"Guide": extra})
     return config

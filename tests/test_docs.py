@@ -70,5 +70,6 @@ def test_pages_under_guide_join_the_nav_where_the_nav_does_not_name_them(tmp_pat
         (tmp_path / "guide" / name).write_text("# page\n", encoding="utf-8")
     config = {"docs_dir": str(tmp_path), "nav": [{"Home": "index.md"}, {"Topics": ["guide/named.md"]}]}
     nav = load_hooks().on_config(config)["nav"]
-    assert nav == [{"Home": "index.md"}, {"Topics": ["guide/named.md"]}, {"Guide": ["guide/another.md", "guide/new.md"]}]
+    assert nav == [{"Home": "index.md"}, {"Topics": ["guide/named.md"]},
+                   {"Guide": ["guide/another.md", "guide/new.md"]}]
     assert load_hooks().on_config({"docs_dir": str(tmp_path / "guide"), "nav": []})["nav"] == []  # no guide/ there
