@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import functools
+import json
+from collections.abc import Iterator
 from typing import Any
 
 import jsonschema_rs
@@ -36,7 +38,37 @@ def validator(profile: str, schema_name: str) -> jsonschema.protocols.Validator:
     spec = load_spec(profile)
     registry = Registry().with_resource(SPEC_URI, Resource(contents=spec, specification=DRAFT202012))
     schema = {"$ref": f"{SPEC_URI}#/components/schemas/{schema_name}"}
-    return StrictIntegers(schema, registry=registry)
+    return _remembering(profile)(schema, registry=registry)
+
+
+REMEMBERED = 4096  # instances per profile whose errors are kept: a chat's messages, read again page after page
+
+
+@functools.cache
+def _remembering(profile: str) -> type:
+    """StrictIntegers whose `$ref` remembers the errors of each instance it was given, by the instance's JSON text.
+
+    A walk reads each message of a chat again in every page size and order, and each page is read twice (its
+    envelope, then its messages): validating a message once saves most of a run's time in jsonschema. The JSON
+    text tells apart everything a schema does (1, 1.0 and true; key order, which messages may quote).
+    """
+    reference = StrictIntegers.VALIDATORS["$ref"]
+    seen: dict[tuple[str, str], list[jsonschema.ValidationError]] = {}
+
+    def remembered_ref(validator: Any, ref: str, instance: Any, schema: Any) -> Iterator[jsonschema.ValidationError]:
+        try:
+            key = (ref, json.dumps(instance))
+        except (TypeError, ValueError):  # not JSON text: nothing to remember it by
+            yield from reference(validator, ref, instance, schema)
+            return
+        if key not in seen:
+            if len(seen) >= REMEMBERED:
+                seen.clear()
+            seen[key] = list(reference(validator, ref, instance, schema))
+        # Copies: the callers prepend their own place in the instance to each error's path.
+        yield from (type(error)(**error._contents()) for error in seen[key])
+
+    return jsonschema.validators.extend(StrictIntegers, validators={"$ref": remembered_ref})
 
 
 def schema_errors(profile: str, schema_name: str, instance: Any) -> list[jsonschema.ValidationError]:

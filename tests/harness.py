@@ -7,6 +7,7 @@ import functools
 import json
 import locale
 import os
+import select
 import signal
 import subprocess
 import sys
@@ -83,50 +84,149 @@ def run_suite(*args: str, base_url: str | None = None, extra_env: dict[str, str]
     With terminate_after (a text) and/or terminate_delay (seconds), SIGTERM is sent to the suite process
     terminate_delay seconds after its output first shows that text (or after its start, without a text).
     A run that outlasts `timeout` is killed and raises subprocess.TimeoutExpired, as subprocess.run does.
+    The run is a fork of a process that has the suite imported already (tests/warm_suite.py): the same run, about
+    a second sooner. A run whose extra_env sets PYTHONPATH (a sitecustomize to run at start-up) gets a fresh
+    interpreter instead.
     """
     with tempfile.TemporaryDirectory(prefix="conformance-run-") as tmp:
         report_dir = Path(tmp) / "report"
-        cmd = [sys.executable, "-m", "pytest", str(ROOT / "conformance"), "-p", "no:cacheprovider", "-q",
-               "--conformance-report", str(report_dir), "--junitxml", str(Path(tmp) / "junit.xml"), *args]
+        pytest_args = [str(ROOT / "conformance"), "-p", "no:cacheprovider", "-q", "--conformance-report",
+                       str(report_dir), "--junitxml", str(Path(tmp) / "junit.xml"), *args]
         if base_url:
-            cmd += ["--base-url", base_url]
+            pytest_args += ["--base-url", base_url]
+        cmd = [sys.executable, "-m", "pytest", *pytest_args]
         extra = dict(extra_env or {})
         if terminate_after is not None:
             extra.setdefault("PYTHONUNBUFFERED", "1")  # the text is watched for as it is written
-        # Output goes to unnamed files outside `tmp` (not among the files the suite wrote).
-        with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        # Output goes to files outside `tmp` (not among the files the suite wrote).
+        with tempfile.TemporaryDirectory(prefix="conformance-output-") as output_dir:
+            out_path, err_path = Path(output_dir) / "stdout", Path(output_dir) / "stderr"
+            out_path.touch()
+            err_path.touch()
             started = time.monotonic()
-            proc = subprocess.Popen(cmd, cwd=tmp, env=env(**extra), stdin=subprocess.DEVNULL, stdout=out, stderr=err)
-            ended, usage, terminated_at = _reap(proc, started, timeout, out.fileno(), terminate_after,
-                                                terminate_delay)
+            if "PYTHONPATH" not in extra:
+                proc: _Run = warm_suite().start(pytest_args, tmp, env(**extra), out_path, err_path)
+            else:
+                with open(out_path, "wb") as out, open(err_path, "wb") as err:
+                    proc = _Fresh(subprocess.Popen(cmd, cwd=tmp, env=env(**extra), stdin=subprocess.DEVNULL,
+                                                   stdout=out, stderr=err))
+            with open(out_path, "rb") as out:
+                ended, terminated_at = _reap(proc, started, timeout, out.fileno(), terminate_after, terminate_delay)
             wall = time.monotonic() - started
-            output = _decoded(out) + _decoded(err)
+            output = _decoded(out_path.read_bytes()) + _decoded(err_path.read_bytes())
         if not ended:
             raise subprocess.TimeoutExpired(cmd, timeout, output=output)
         files = {str(p.relative_to(tmp)): p.read_bytes() for p in Path(tmp).rglob("*") if p.is_file()}
         report_path = report_dir / "report.json"
         report = json.loads(report_path.read_text(encoding="utf-8")) if report_path.exists() else {}
         # ru_maxrss: KiB on Linux, bytes on macOS.
-        peak = usage.ru_maxrss / (1024 * 1024 if sys.platform == "darwin" else 1024) if usage else None
+        peak = proc.maxrss / (1024 * 1024 if sys.platform == "darwin" else 1024) if proc.maxrss is not None else None
         return SuiteRun(proc.returncode, output, report, files, wall, peak, terminated_at)
 
 
-def _reap(proc: subprocess.Popen, started: float, timeout: float, out_fd: int, terminate_after: str | None,
-          terminate_delay: float | None) -> tuple[bool, Any, float | None]:
-    """Wait for the suite, with os.wait4 where there is one (its rusage is that child's and its own children's
-    alone); SIGTERM it when told, kill it on timeout. Returns (whether it ended in time, the rusage or None,
-    when SIGTERM was sent)."""
+class _Run:
+    """A running suite process: a fresh interpreter (_Fresh) or a fork of the warm one (_Warm)."""
+
+    returncode: int | None = None
+    maxrss: int | None = None  # its peak resident memory (its children's too: the largest), once it ended
+
+    def ended(self, block: bool) -> bool:
+        raise NotImplementedError
+
+    def send_signal(self, signum: int) -> None:
+        raise NotImplementedError
+
+
+class _Fresh(_Run):
+    def __init__(self, proc: subprocess.Popen) -> None:
+        self.proc = proc
+
+    def ended(self, block: bool) -> bool:
+        """With os.wait4 where there is one: its rusage is that child's and its own children's alone."""
+        if not hasattr(os, "wait4"):
+            if block:
+                self.proc.wait()
+            self.returncode = self.proc.poll()
+            return self.returncode is not None
+        pid, status, usage = os.wait4(self.proc.pid, 0 if block else os.WNOHANG)
+        if not pid:
+            return False
+        self.returncode = self.proc.returncode = os.waitstatus_to_exitcode(status)  # Popen must not wait again
+        self.maxrss = usage.ru_maxrss
+        return True
+
+    def send_signal(self, signum: int) -> None:
+        self.proc.send_signal(signum)
+
+
+class _Warm(_Run):
+    def __init__(self, server: WarmSuite, pid: int) -> None:
+        self.server, self.pid = server, pid
+
+    def ended(self, block: bool) -> bool:
+        done = self.server.reply(block)
+        if done is None:
+            return False
+        self.returncode, self.maxrss = done["exit"], done["maxrss"]
+        return True
+
+    def send_signal(self, signum: int) -> None:
+        os.kill(self.pid, signum)
+
+
+class WarmSuite:
+    """tests/warm_suite.py, started once per test process: it forks one suite run at a time."""
+
+    def __init__(self) -> None:
+        self.proc = subprocess.Popen([sys.executable, str(ROOT / "tests" / "warm_suite.py")],
+                                     cwd=tempfile.gettempdir(), env=env(), stdin=subprocess.PIPE,
+                                     stdout=subprocess.PIPE, bufsize=0)
+        self.pending = b""  # read from its stdout, not yet a whole line
+
+    def start(self, args: list[str], cwd: str, environment: dict[str, str], stdout: Path, stderr: Path) -> _Warm:
+        assert self.proc.stdin is not None
+        self.proc.stdin.write(json.dumps({"args": args, "cwd": cwd, "env": environment, "stdout": str(stdout),
+                                          "stderr": str(stderr)}).encode() + b"\n")
+        while True:  # past the end of a run given up on (an interrupted test), if any
+            started = self.reply(block=True)
+            if started is not None and "exit" not in started:
+                return _Warm(self, started["pid"])
+
+    def reply(self, block: bool) -> dict[str, Any] | None:
+        """Its next line, read unbuffered (a line already read must not wait for the next)."""
+        assert self.proc.stdout is not None
+        fd = self.proc.stdout.fileno()
+        while b"\n" not in self.pending:
+            if not block and not select.select([fd], [], [], 0)[0]:
+                return None
+            chunk = os.read(fd, 1 << 12)
+            if not chunk:
+                raise RuntimeError(f"the warm suite process ended (exit {self.proc.wait()})")
+            self.pending += chunk
+        line, _, self.pending = self.pending.partition(b"\n")
+        return json.loads(line)
+
+
+@functools.cache
+def warm_suite() -> WarmSuite:
+    return WarmSuite()
+
+
+def _reap(proc: _Run, started: float, timeout: float, out_fd: int, terminate_after: str | None,
+          terminate_delay: float | None) -> tuple[bool, float | None]:
+    """Wait for the suite; SIGTERM it when told, kill it on timeout. Returns (whether it ended in time, when
+    SIGTERM was sent)."""
     watch = terminate_after is not None or terminate_delay is not None
     seen_at = None if terminate_after is not None else started
     watched, read_to, terminated_at = b"", 0, None
     while True:
-        ended, usage = _poll(proc, block=False)
-        if ended:
-            return True, usage, terminated_at
+        if proc.ended(block=False):
+            return True, terminated_at
         now = time.monotonic()
         if now - started > timeout:
-            proc.kill()
-            return False, _poll(proc, block=True)[1], terminated_at
+            proc.send_signal(signal.SIGKILL)
+            proc.ended(block=True)
+            return False, terminated_at
         if watch and terminated_at is None:
             if seen_at is None:
                 chunk = os.pread(out_fd, 1 << 16, read_to)
@@ -141,23 +241,9 @@ def _reap(proc: subprocess.Popen, started: float, timeout: float, out_fd: int, t
         time.sleep(0.02)
 
 
-def _poll(proc: subprocess.Popen, block: bool) -> tuple[bool, Any]:
-    """(whether the process ended, its rusage where the platform gives one)."""
-    if not hasattr(os, "wait4"):
-        if block:
-            proc.wait()
-        return proc.poll() is not None, None
-    pid, status, usage = os.wait4(proc.pid, 0 if block else os.WNOHANG)
-    if not pid:
-        return False, None
-    proc.returncode = os.waitstatus_to_exitcode(status)  # so that Popen does not wait for it again
-    return True, usage
-
-
-def _decoded(handle: Any) -> str:
-    """The file's bytes as subprocess.run(text=True) would give them (locale encoding, universal newlines)."""
-    handle.seek(0)
-    text = handle.read().decode(locale.getpreferredencoding(False))
+def _decoded(data: bytes) -> str:
+    """The bytes as subprocess.run(text=True) would give them (locale encoding, universal newlines)."""
+    text = data.decode(locale.getpreferredencoding(False))
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 

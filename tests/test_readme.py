@@ -1,20 +1,24 @@
-"""The README stays true: every option documented, and its second command is what CI runs."""
+"""The README stays true: its two commands (the second is what CI runs), its links into the documentation site,
+and the options it sends readers to."""
 
 from __future__ import annotations
 
 import re
-from collections import Counter
 
 from conformance.options import OPTIONS
 from harness import ROOT
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
+OPTIONS_PAGE = (ROOT / "docs" / "options.md").read_text(encoding="utf-8")
 
 
 def test_every_option_and_environment_variable_is_in_the_options_table():
-    rows = [line for line in README.splitlines() if line.startswith("| `--")]
+    rows = [line for line in OPTIONS_PAGE.splitlines() if line.startswith("| `--")]
     for option in OPTIONS:
         assert any(f"`{option.flag}`" in row and f"`{option.env}`" in row for row in rows), option.flag
+    documented = {re.match(r"\| `(--[a-z-]+)`", row).group(1) for row in rows}
+    # --base-url is pytest-base-url's, with the suite's meaning of its absence (the embedded reference server).
+    assert documented <= {option.flag for option in OPTIONS} | {"--base-url"}, "the table names an unknown option"
 
 
 def test_ci_runs_the_readmes_second_command():
@@ -25,18 +29,25 @@ def test_ci_runs_the_readmes_second_command():
     assert tests_command in ci.replace(".venv-ci/bin/python -m ", ""), (tests_command, ci)
 
 
-def test_the_kill_matrix_summary_counts_what_the_data_declares():
-    from harness import load_switches
+def test_the_readme_is_one_screen_that_links_every_page_of_the_site():
+    assert len(README.splitlines()) <= 70, "the README is the door: the manual belongs on the site (docs/)"
+    linked = set(re.findall(r"\]\((docs/[^)#]+\.md)\)", README))
+    assert all((ROOT / page).is_file() for page in linked), sorted(p for p in linked if not (ROOT / p).is_file())
+    pages = {p.relative_to(ROOT).as_posix() for p in (ROOT / "docs").rglob("*.md")
+             if "guide" not in p.relative_to(ROOT / "docs").parts}
+    assert pages <= linked, f"pages of the site the README does not link: {sorted(pages - linked)}"
 
-    block = README.split("<!-- kill-matrix -->")[1].split("<!-- /kill-matrix -->")[0]
-    mutants, variations = load_switches("mutants"), load_switches("variations")
-    for profile, column in (("tenant-key", 1), ("org-token", 2)):
-        row = next(line for line in block.splitlines() if line.startswith("| mutants")).split("|")
-        assert row[column + 1].strip() == str(sum(m["profile"] == profile for m in mutants))
-        row = next(line for line in block.splitlines() if line.startswith("| legitimate")).split("|")
-        assert row[column + 1].strip() == f"1 + {sum(v['profile'] == profile for v in variations)}"
-    # load_switches gives one entry per (name, profile): a defect both profiles have counts in each column
-    profiles_of = Counter(m["name"] for m in mutants)
-    shared = sum(count > 1 for count in profiles_of.values())
-    assert f"**{len(mutants)}, all caught** ({len(profiles_of)} defects, {shared} of them in both profiles)" in block
-    assert f"**{len(variations) + 2}, all pass**" in block
+
+def test_the_readmes_failure_is_laid_out_as_the_suite_reports_one():
+    from conformance.client import Exchange
+    from conformance.profiles import TENANT_KEY
+    from conformance.verdicts import explain
+    from conformance.violations import Violation
+
+    example = README.split("## What a failure looks like")[1].split("```")[1].strip("\n").splitlines()[1:]
+    url = example[2].split("'")[1]
+    exchange = Exchange(url, (("X-API-Key", "***"),), 200, {"content-type": "application/json"}, b"{}")
+    shown = explain(Violation("PAGE-HAS-MORE", example[1].split("what broke: ")[1], exchange), TENANT_KEY).text
+    shown_lines = shown.splitlines()
+    assert example[:3] == shown_lines[:3], "the README's failure: headline, what broke and request as reported"
+    assert shown_lines[3].startswith("  response:   HTTP 200 (application/json)") and example[3] == shown_lines[3]
