@@ -23,7 +23,7 @@ STATUSES = {  # status → (label, what it means, when it has no reason of its o
     "known-failure": ("known failure", "it fails, excused by --known-failures"),
     "inconclusive": ("inconclusive", "the data changed while it was read: neither passed nor failed"),
     "not-exercised": ("not exercised", "the captured traffic gave its rules no occasion: neither passed nor failed"),
-    "unverified": ("unverified", "not run, or its checks stopped at another failure"),
+    "unverified": ("unverified", "no rule of it ran to the end: not run, or stopped by a failure it depends on"),
     "skip": ("skipped", "its checks were skipped"),
 }
 PRE_CLASSES = {"request": "curl", "response": "response"}  # failure parts shown as preformatted text

@@ -13,7 +13,7 @@ from conformance.results import GATED_LEVELS, Results
 
 ICONS = {"pass": "✅ pass", "fail": "❌ fail", "skip": "⏭ skip", "known-failure": "⚠️ known failure",
          "inconclusive": "❔ inconclusive (neither passed nor failed: the data changed while it was read)",
-         "unverified": "· unverified (not run, or its checks stopped at another failure)",
+         "unverified": "· unverified (no rule of it ran to the end: not run, or stopped by a failure it depends on; see the reason)",
          "not-exercised": "○ not exercised by this traffic (neither passed nor failed)"}
 
 

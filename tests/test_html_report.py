@@ -51,7 +51,7 @@ def test_every_requirement_is_a_row_with_its_status_and_reason(tmp_path):
     rows = re.findall(r'<tr id="req-([A-Z0-9-]+)" data-status="([a-z-]+)"', text)
     assert rows == [(r["id"], r["status"]) for r in data["requirements"]]
     assert "give --foreign-api-key" in text  # a skip says why
-    assert "not run, or its checks stopped at another failure" in text  # an unverified one too
+    assert "stopped by a failure it depends on" in text  # an unverified one too
     assert 'id="failures-ENV-SHAPE"' in text and "recorded exchange main-1" in text
 
 
