@@ -99,7 +99,7 @@ def raise_found(found: Sequence[Finding]) -> None:
 
 
 def is_finding(exc: BaseException | None) -> bool:
-    return exc is not None and (isinstance(exc, (Violation, Inconclusive, Violations)))
+    return isinstance(exc, (Violation, Inconclusive, Violations))
 
 
 class Gather:
