@@ -19,14 +19,21 @@ import argparse
 import copy
 import json
 import random
+import sys
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, Callable
 
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from reference.tokens import issue  # noqa: E402 - the reference issues the org-token dataset's tokens
+
 SEED = 20241115
-DEFAULT_OUT = Path(__file__).resolve().parent.parent / "conformance" / "data"
+DEFAULT_OUT = ROOT / "conformance" / "data"
 FILES = {"tenant-key": "dataset.json", "org-token": "org-dataset.json"}
 
 UTC = timezone.utc
@@ -194,6 +201,11 @@ def api_key(rng: random.Random, prefix: str) -> str:
     return prefix + f"{rng.getrandbits(160):040x}"
 
 
+def org_token(rng: random.Random, org: str) -> str:
+    """A JWT as seed 002 describes ("JWT invalid/missing or Org ID not found"): HS256, naming its organisation."""
+    return issue({"org_id": org, "jti": api_key(rng, "")})
+
+
 def media(rng: random.Random) -> tuple[str | None, str | None]:
     """Both null mostly; both set sometimes, never one without the other."""
     roll = rng.random()
@@ -276,7 +288,7 @@ def org_chat(
 
 
 def org_token_dataset(rng: random.Random) -> dict[str, Any]:
-    keys = {"primary": api_key(rng, "org_"), "foreign": api_key(rng, "org_")}
+    keys = {name: org_token(rng, name) for name in ("primary", "foreign")}
     chat_ids = rng.sample(range(1000, 100_000), 4)
     ids = rng.sample(range(100_000, 1_000_000), 58)  # unique across the dataset, unrelated to time
     day = datetime(2024, 5, 2, 14, 0, tzinfo=UTC)

@@ -16,6 +16,7 @@ import pytest
 
 from conformance.dataset import Dataset, DatasetError, load_dataset, parse_instant
 from conformance.profiles import PROFILES, default_dataset_path, spec_path
+from reference import tokens
 
 REPO = Path(__file__).resolve().parent.parent
 GENERATOR = REPO / "scripts" / "make_datasets.py"
@@ -56,8 +57,11 @@ def test_role_chats_have_the_expected_message_counts(profile):
 @pytest.mark.parametrize("profile", PROFILES)
 def test_keys_are_long_and_distinct(profile):
     dataset = shipped(profile)
-    prefix = "tk_live_" if profile == "tenant-key" else "org_"
-    assert all(re.fullmatch(prefix + "[0-9a-f]{40}", key) for key in dataset.tenants.values())
+    if profile == "tenant-key":
+        assert all(re.fullmatch("tk_live_[0-9a-f]{40}", key) for key in dataset.tenants.values())
+    else:  # JWTs the reference signed, each naming its organisation (so that forged ones can be refused)
+        assert all(tokens.verified(key) is not None and tokens.verified(key)["org_id"] == name
+                   and re.fullmatch("[0-9a-f]{40}", tokens.verified(key)["jti"]) for name, key in dataset.tenants.items())
     assert dataset.key("primary") != dataset.key("foreign")
 
 

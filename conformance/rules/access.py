@@ -27,6 +27,12 @@ def near_miss_401(status: int, what: str) -> None:
     expect_status(status, [401], what)
 
 
+@rule("ORG-AUTH-JWT-FORGED-401")
+def forged_token_401(status: int, what: str) -> None:
+    """A token anyone holding one JWT can build without the secret (conformance/forgeries.py) is no token."""
+    expect_status(status, [401], what)
+
+
 @rule("AUTH-KEY-CASE", "ORG-AUTH-KEY-CASE")
 def other_case_401(status: int, what: str) -> None:
     """A valid key in other letter case is no key (a case-insensitive column matches it: a SHOULD)."""

@@ -5,6 +5,8 @@ from __future__ import annotations
 from starlette.requests import Request
 
 from conformance.dataset import ChatId
+from reference import tokens
+from reference.alternatives.auth import organisation
 from reference.server import CHAT_NOT_FOUND, PERMISSION_DENIED, ApiError, OrgToken, Server, TenantKey
 from reference.store import Scope, Store, Window
 from reference.variants import Step, patch, returns
@@ -97,3 +99,20 @@ def refusal_leaks_messages(self: Server, find_chat: Step, chat_id: ChatId, tenan
         last = self.store.page(Scope(chat_id, owner), Window(0, 1, "desc"))
         shown = "; ".join(f"{m['id']}: {m['content']}" for m in last)
         raise ApiError(error.status, f"{error.message} (latest message {shown})") from None
+
+
+# ---------------------------------------------------------------- the token read as a JWT (org-token)
+
+
+@patch("org-jwt-alg-none", replaces=Store.tenant_with_key)
+def jwt_alg_from_the_token(self: Store, key: str | None) -> str | None:
+    read = tokens.parts(key)
+    if read is not None and read[0].get("alg") == "none":  # the token's own header chooses how it is verified
+        return organisation(self, read[1])
+    return organisation(self, tokens.verified(key))
+
+
+@patch("org-jwt-signature-unchecked", replaces=Store.tenant_with_key)
+def jwt_claims_unverified(self: Store, key: str | None) -> str | None:
+    read = tokens.parts(key)  # decoded, never verified (jwt.decode(token, options={"verify_signature": False}))
+    return organisation(self, read[1] if read is not None else None)
