@@ -21,8 +21,9 @@ import re
 import threading
 from collections import Counter
 from collections.abc import Mapping
-from typing import Protocol
+from typing import Any, Protocol
 
+ANSWERED = "answered by the edge"  # how a report says it, and how a requirement's reason says it was not judged
 EDGE_STATUSES = frozenset({403, 429, 502, 503, 504})
 # Server header values (and page signatures) of common edges: proxies, WAFs, load balancers, CDNs, meshes.
 EDGE_NAMES = re.compile(r"\b(nginx|openresty|tengine|cloudflare|awselb|elb|envoy|istio-envoy|haproxy|traefik|caddy"
@@ -98,11 +99,25 @@ def decode(text: str) -> Counter[str]:
     return out
 
 
+def _most_first(by_edge: Mapping[str, int]) -> list[tuple[str, int]]:
+    return sorted(by_edge.items(), key=lambda kv: (-kv[1], kv[0]))
+
+
 def describe(by_edge: Mapping[str, int]) -> str:
     """"answered by the edge: 8 requests (nginx 403 ×8)"."""
     total = sum(by_edge.values())
-    kinds = ", ".join(f"{who} ×{n}" for who, n in sorted(by_edge.items(), key=lambda kv: (-kv[1], kv[0])))
-    return f"answered by the edge: {total} request{'s' if total != 1 else ''} ({kinds})"
+    kinds = ", ".join(f"{who} ×{n}" for who, n in _most_first(by_edge))
+    return f"{ANSWERED}: {total} request{'s' if total != 1 else ''} ({kinds})"
+
+
+def as_data(by_edge: Mapping[str, int], inconclusive: list[str]) -> dict[str, Any]:
+    """The reports' `edge`: how many answers the edge wrote, by server and status, and the requirements left
+    inconclusive because of them."""
+    by = []
+    for who, n in _most_first(by_edge):
+        server, _, status = who.rpartition(" ")
+        by.append({"server": server, "status": int(status), "count": n})
+    return {"requests": sum(by_edge.values()), "by": by, "inconclusive": inconclusive}
 
 
 def written_by_edge(answer: Answer, seen: Seen) -> str | None:

@@ -85,7 +85,7 @@ def summary(terminalreporter: Any, results: Results, level: str, target: Target,
         reused = client.answers.given
         write_line(f"requests sent: {client.limits.sent} (all GET)" + (
             f"; {reused} more answered as an identical earlier GET was" if reused else ""))
-    by_edge = [r.requirement.id for r in results.inconclusive() if any("answered by the edge" in x for x in r.reasons)]
+    by_edge = [r.requirement.id for r in results.inconclusive_by_edge()]
     if by_edge:
         write_line(f"not judged, answered by the edge (not the implementation): {' '.join(by_edge)}", yellow=True)
     if results.not_exercised():

@@ -21,7 +21,8 @@ STATUSES = {  # status → (label, what it means, when it has no reason of its o
     "pass": ("pass", "the requirement held wherever it was checked"),
     "fail": ("fail", "a check broke it"),
     "known-failure": ("known failure", "it fails, excused by --known-failures"),
-    "inconclusive": ("inconclusive", "the data changed while it was read: neither passed nor failed"),
+    "inconclusive": ("inconclusive", "the data changed while it was read, or the edge answered: neither passed nor "
+                                     "failed"),
     "not-exercised": ("not exercised", "the captured traffic gave its rules no occasion: neither passed nor failed"),
     "unverified": ("unverified", "no rule of it ran to the end: not run, or stopped by a failure it depends on"),
     "skip": ("skipped", "its checks were skipped"),
@@ -83,14 +84,27 @@ def _glance(data: dict[str, Any]) -> str:
     throttled = data.get("throttled") or {}
     if throttled.get("waits"):
         facts.append(("throttled", f"{throttled['waits']} waits, {throttled['seconds']} s"))
+    answered = data.get("edge") or {}
+    if answered.get("requests"):
+        facts.append(("answered by the edge", f"{answered['requests']} requests: " + ", ".join(
+            f"{by['server']} {by['status']} ×{by['count']}" for by in answered["by"])))
     rows = "".join(f"<tr><th>{_e(name)}</th><td>{_e(value)}</td></tr>" for name, value in facts)
     failed = [r for r in data["requirements"] if r["status"] in ("fail", "known-failure")]
     jump = ("<p>Failed: " + ", ".join(f'<a href="#failures-{_e(r["id"])}">{_e(r["id"])}</a>' for r in failed)
             + "</p>") if failed else ""
     return (f'<header><h1>Get Chat Messages conformance</h1><div class="glance"><div>{verdict}{stopped}'
             f'<p class="summary" id="summary">{_e(data["summary"])}</p>'
-            f'<div class="counts">{levels}</div><p class="statuses">{by_status}</p>{jump}</div>'
+            f'<div class="counts">{levels}</div><p class="statuses">{by_status}</p>{_edge(answered)}{jump}</div>'
             f'<table class="facts">{rows}</table></div></header>')
+
+
+def _edge(answered: dict[str, Any]) -> str:
+    """The requirements the edge's answers left unjudged, each linked to its row."""
+    if not answered.get("inconclusive"):
+        return ""
+    links = ", ".join(f'<a href="#req-{_e(req_id)}">{_e(req_id)}</a>' for req_id in answered["inconclusive"])
+    return (f'<p class="edge" id="edge">Not judged, answered by the edge (not the implementation): {links}. Run the '
+            "suite against the implementation itself, or without the edge's error pages, to judge them.</p>")
 
 
 def _filters(data: dict[str, Any]) -> str:

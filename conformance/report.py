@@ -6,13 +6,13 @@ import datetime as dt
 import json
 from pathlib import Path
 
-from conformance import __version__, badge, claim, html_report
+from conformance import __version__, badge, claim, edge, html_report
 from conformance.failures import by_requirement, part_for
 from conformance.masking import REDACTOR
 from conformance.results import GATED_LEVELS, Results
 
 ICONS = {"pass": "✅ pass", "fail": "❌ fail", "skip": "⏭ skip", "known-failure": "⚠️ known failure",
-         "inconclusive": "❔ inconclusive (neither passed nor failed: the data changed while it was read)",
+         "inconclusive": "❔ inconclusive (neither passed nor failed: the data changed while it was read, or the edge answered)",
          "unverified": "· unverified (no rule of it ran to the end: not run, or stopped by a failure it depends on; see the reason)",
          "not-exercised": "○ not exercised by this traffic (neither passed nor failed)"}
 
@@ -38,6 +38,9 @@ def report_data(results: Results, target_url: str, mode: str, level: str, har: d
         "unverified_gated": [r.requirement.id for r in results.unverified(level)],
         # requirements the data moved under (a chat that changed while read): neither passed nor failed
         "inconclusive": [r.requirement.id for r in results.inconclusive()],
+        # answers the edge wrote, not the implementation (edge.py): how many, by server and status, and the
+        # requirements they left inconclusive (listed under "inconclusive" too)
+        "edge": edge.as_data(results.by_edge, [r.requirement.id for r in results.inconclusive_by_edge()]),
         # --from-har of captured traffic: requirements it gave no occasion to judge, neither passed nor failed
         "not_exercised": [r.requirement.id for r in results.not_exercised()],
         # waits for a target that answered 429 (or 503 with Retry-After): never a failure, but time spent
@@ -50,6 +53,7 @@ def report_data(results: Results, target_url: str, mode: str, level: str, har: d
 
 
 def render_markdown(data: dict) -> str:
+    moved = moved_under(data)
     lines = [
         f"## Get Chat Messages conformance: {data['summary']}",
         "",
@@ -75,9 +79,9 @@ def render_markdown(data: dict) -> str:
         *([f"**Unverified at the gated level: {', '.join(data['unverified_gated'])}**: some test was to check them and "
            "no rule of theirs ran to the end (each says why below); the gate does not pass over them.", ""]
           if data.get("unverified_gated") and data["complete"] else []),
-        *([f"**{len(data['inconclusive'])} inconclusive** ({', '.join(data['inconclusive'])}): the data changed "
-           "while it was read, so these were neither passed nor failed; they do not fail the gate.", ""]
-          if data["inconclusive"] else []),
+        *edge_lines(data),
+        *([f"**{len(moved)} inconclusive** ({', '.join(moved)}): the data changed while it was read, so these were "
+           "neither passed nor failed; they do not fail the gate.", ""] if moved else []),
         "| Requirement | Level | Status | Statement | Reason |",
         "|---|---|---|---|---|",
     ]
@@ -105,6 +109,27 @@ def render_markdown(data: dict) -> str:
         lines += [f"- {_cell(finding)}" for finding in data["unattributed_findings"]]
     lines += failures_by_requirement(data)
     return "\n".join(lines) + "\n"
+
+
+def edge_lines(data: dict) -> list[str]:
+    """What the edge answered in the implementation's place, and what could not be judged because of it."""
+    answered = data.get("edge") or {}
+    if not answered.get("requests"):
+        return []
+    kinds = ", ".join(f"{by['server']} {by['status']} ×{by['count']}" for by in answered["by"])
+    unjudged = answered["inconclusive"]
+    line = (f"**Answered by the edge: {answered['requests']} request{'s' if answered['requests'] != 1 else ''}** "
+            f"({kinds}): written by a proxy, WAF or gateway in front of the implementation, never failed on it.")
+    if unjudged:
+        line += (f" Not judged because of it (inconclusive, not passed): {', '.join(unjudged)}; run the suite "
+                 "against the implementation itself (or without the edge's error pages) to judge them.")
+    return [line, ""]
+
+
+def moved_under(data: dict) -> list[str]:
+    """The inconclusive requirements the edge is not the reason for: the data moved under their checks."""
+    by_edge = set((data.get("edge") or {}).get("inconclusive", ()))
+    return [req_id for req_id in data["inconclusive"] if req_id not in by_edge]
 
 
 MAX_TESTS_SHOWN = 10  # failed tests listed under one requirement; the rest are counted

@@ -195,6 +195,10 @@ class Results:
     def inconclusive(self) -> list[RequirementResult]:
         return [r for r in self.by_id.values() if r.status == "inconclusive"]
 
+    def inconclusive_by_edge(self) -> list[RequirementResult]:
+        """Inconclusive because the edge wrote the answer that would have judged them (edge.py)."""
+        return [r for r in self.inconclusive() if any(edge.ANSWERED in reason for reason in r.reasons)]
+
     def not_exercised(self) -> list[RequirementResult]:
         return [r for r in self.by_id.values() if r.status == "not-exercised"]
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from conformance.catalogue import requirements
 from conformance.client import BudgetExhausted, TargetError, TargetSilent
-from conformance.edge import Seen, written_by_edge
+from conformance.edge import ANSWERED, Seen, written_by_edge
 from conformance.fuzzing import GeneratedCaseFailed
 from conformance.profiles import Profile
 from conformance.rules import http, ids_of
@@ -51,7 +51,7 @@ def explain(exc: BaseException, profile: Profile, seen: Seen | None = None) -> E
         )
     if isinstance(exc, Violation) and exc.exchange is not None and seen is not None \
             and (who := written_by_edge(exc.exchange, seen)) is not None:
-        return Explanation([], f"inconclusive ({exc.requirement}): answered by the edge ({who}), not by the "
+        return Explanation([], f"inconclusive ({exc.requirement}): {ANSWERED} ({who}), not by the "
                                f"implementation: {exc.detail}\n  request:    {exc.exchange.curl()}",
                            inconclusive=[exc.requirement])
     if isinstance(exc, Violation):

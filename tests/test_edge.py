@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 
 import pytest
 
-from conformance import edge
+from conformance import edge, html_report
 from conformance.client import Exchange
 from conformance.profiles import TENANT_KEY
-from conformance.results import Results
+from conformance.report import append_step_summary, render_markdown, report_data
+from conformance.results import CHECKS, INCONCLUSIVE, Results
 from conformance.verdicts import explain
 from conformance.violations import Violation
 
@@ -94,3 +96,55 @@ def test_the_edges_answers_are_summed_over_processes_and_said_in_the_summary():
         results.note_by_edge(value)
     assert results.by_edge == Counter({"nginx 403": 5, "nginx 503": 1})
     assert "answered by the edge: 6 requests (nginx 403 ×5, nginx 503 ×1)" in results.summary_line()
+
+
+@pytest.fixture
+def edged_run():
+    """A run's results: the edge wrote 8 answers (nginx 403 ×5, nginx 503 ×3) and left PARAM-LIMIT-ABOVE-MAX-400
+    unjudged; ORDER-SAME-SET is inconclusive for another reason (the data moved)."""
+    results = Results("tenant-key", {})
+    results.note_by_edge("gw0 nginx 403=5;nginx 503=3")
+    by_edge = explain(Violation("PARAM-LIMIT-ABOVE-MAX-400", "expected status 400, got 403",
+                                answer(403, NGINX_403, server="nginx")), TENANT_KEY, edge.Seen())
+    limit = "PARAM-LIMIT-ABOVE-MAX-400"
+    results.record("t::limit", "skipped", {CHECKS: limit, INCONCLUSIVE: limit}, by_edge.text)
+    results.record("t::walk", "skipped", {CHECKS: "ORDER-SAME-SET", INCONCLUSIVE: "ORDER-SAME-SET"},
+                   "inconclusive (ORDER-SAME-SET): the chat grew while it was read")
+    results.record("t::ok", "passed", {CHECKS: "PAGE-HAS-MORE"}, "")
+    results.finish()
+    return report_data(results, "http://127.0.0.1:1", "dataset", "must")
+
+
+def test_report_json_says_what_the_edge_answered_and_what_it_left_unjudged(edged_run):
+    assert edged_run["edge"] == {"requests": 8, "by": [{"server": "nginx", "status": 403, "count": 5},
+                                                       {"server": "nginx", "status": 503, "count": 3}],
+                                 "inconclusive": ["PARAM-LIMIT-ABOVE-MAX-400"]}
+    assert set(edged_run["inconclusive"]) == {"PARAM-LIMIT-ABOVE-MAX-400", "ORDER-SAME-SET"}
+    assert edged_run["passed_gate"]
+
+
+def test_a_run_no_edge_answered_says_so_in_report_json():
+    results = Results("tenant-key", {})
+    results.record("t::ok", "passed", {CHECKS: "PAGE-HAS-MORE"}, "")
+    data = report_data(results, "http://127.0.0.1:1", "dataset", "must")
+    assert data["edge"] == {"requests": 0, "by": [], "inconclusive": []}
+    assert "edge" not in render_markdown(data).lower() and 'id="edge"' not in html_report.render(data)
+
+
+def test_report_md_and_the_step_summary_name_the_edge_apart_from_moving_data(edged_run, tmp_path):
+    summary = tmp_path / "step-summary.md"
+    append_step_summary(edged_run, str(summary))
+    for text in (render_markdown(edged_run), summary.read_text(encoding="utf-8")):
+        edge_line = next(line for line in text.splitlines() if line.startswith("**Answered by the edge"))
+        assert "8 requests** (nginx 403 ×5, nginx 503 ×3)" in edge_line
+        assert "Not judged because of it (inconclusive, not passed): PARAM-LIMIT-ABOVE-MAX-400;" in edge_line
+        moved = next(line for line in text.splitlines() if "the data changed while it was read" in line)
+        assert "(ORDER-SAME-SET)" in moved and "PARAM-LIMIT-ABOVE-MAX-400" not in moved
+
+
+def test_report_html_shows_the_edge_at_a_glance(edged_run):
+    page = html_report.render(edged_run)
+    assert "<th>answered by the edge</th><td>8 requests: nginx 403 ×5, nginx 503 ×3</td>" in page
+    paragraph = re.search(r'<p class="edge" id="edge">(.*?)</p>', page).group(1)
+    assert '<a href="#req-PARAM-LIMIT-ABOVE-MAX-400">PARAM-LIMIT-ABOVE-MAX-400</a>' in paragraph
+    assert "ORDER-SAME-SET" not in paragraph
