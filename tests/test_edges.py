@@ -90,4 +90,6 @@ def test_the_org_token_reference_passes_behind_a_proxy_with_html_errors_and_a_50
     passes_behind_the_edge(run)
     answered = run.report["edge"]
     assert answered["requests"] and {by["server"] for by in answered["by"]} == {"an edge (via)"}, answered
+    assert "ORG-HTTP-CONTENT-TYPE-JSON" in answered["inconclusive"], answered  # a MUST the HTML page leaves unjudged
+    assert set(answered["inconclusive"]) <= set(run.report["inconclusive"])
     assert run.report["throttled"]["waits"] >= 1, run.report["summary"]
