@@ -25,6 +25,7 @@ from typing import Any
 import pytest
 
 from conformance import har
+from conformance.forgeries import FORGERIES, forged
 from conformance.masking import REDACTOR
 from conformance.near_misses import NEAR_MISSES, OTHER_CASE
 
@@ -33,8 +34,8 @@ PLACEHOLDER_KEYS = {"primary": "replayed-primary-key-0a1b2c3d", "foreign": "repl
 
 
 def label(value: str | None, keys: Mapping[str, str | None]) -> str | None:
-    """What an auth header value was, told without it: `<primary key>`, `<near miss: truncated>`,
-    `<no such key: 21 characters>`; None when no auth header was sent."""
+    """What an auth header value was, told without it: `<primary key>`, `<near miss: truncated>`, `<forged: alg none>`
+    (conformance/forgeries.py), `<no such key: 21 characters>`; None when no auth header was sent."""
     if value is None:
         return None
     known = [(name, key) for name, key in keys.items() if key]
@@ -46,6 +47,10 @@ def label(value: str | None, keys: Mapping[str, str | None]) -> str | None:
         for variant, change in changes.items():
             if change(key) == value:
                 return f"<near miss: {variant}>" if name == "primary" else f"<near miss of the {name} key: {variant}>"
+    for name, key in known:
+        for how in FORGERIES:
+            if forged(key, how) == value:
+                return f"<forged: {how}>" if name == "primary" else f"<forged from the {name} key: {how}>"
     return f"<no such key: {len(value)} characters>"
 
 

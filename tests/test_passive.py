@@ -17,6 +17,7 @@ import httpx
 import pytest
 
 from conformance import evidence, har
+from conformance.forgeries import forged
 from conformance.masking import encodings
 from conformance.profiles import profile as profile_named
 from harness import load_switches, run_suite, serve, shipped_dataset
@@ -212,11 +213,12 @@ def test_a_mutant_the_docs_client_cannot_show_is_not_exercised_never_passed(prof
     assert not violated(profile, mutant) & exercised, violated(profile, mutant) & exercised
 
 
-def relabelled(text: str, profile: str) -> str:
-    """The raw capture with its keys replaced by --record's labels, as a tool that knows the tenants writes it."""
+def relabelled(text: str, profile: str, more: Mapping[str, str] | None = None) -> str:
+    """The raw capture with its keys (and `more` values) replaced by --record's labels, as a tool that knows the
+    tenants writes it."""
     data = json.loads(text)
     tenants = shipped_dataset(profile).tenants
-    names = {tenants["primary"]: "<primary key>", tenants["foreign"]: "<foreign key>"}
+    names = {tenants["primary"]: "<primary key>", tenants["foreign"]: "<foreign key>", **(more or {})}
     header = profile_named(profile).auth_header.lower()
     for item in data["log"]["entries"]:
         for h in item["request"]["headers"]:
@@ -384,3 +386,22 @@ def test_not_exercised_is_neither_passed_nor_failed_and_passes_no_gate():
     assert results.summary_line() == f"{len(ids)} not exercised by this traffic"
     results.record(f"t[{ids[0]}]", "passed", {CHECKS: ids[0]}, "")
     assert results.passed_gate("must") and results.by_id[ids[0]].status == "pass"
+
+
+def forged_requests(mutant: str | None) -> str:
+    """The docs' client's org-token traffic and a token forged from its JWT (alg none), labelled as --record labels
+    them (the forged one `<forged: alg none>`)."""
+    data = shipped_dataset("org-token")
+    key, chat = data.tenants["primary"], data.roles["populated"]
+    with serve("org-token", mutant=mutant) as url:
+        responses = docs_client(url, "org-token")
+        with httpx.Client(base_url=url) as client:
+            responses.append(client.get(f"/api/v1/chats/{chat}/messages",
+                                        headers={"Authorization": forged(key, "alg none")}))
+    return relabelled(json.dumps(har_of(responses)), "org-token", {forged(key, "alg none"): "<forged: alg none>"})
+
+
+def test_a_forged_token_labelled_so_is_held_to_its_rule():
+    forged_id = "ORG-AUTH-JWT-FORGED-401"
+    assert forged_id in outcome(judged("org-token", forged_requests(None)))[1]
+    assert forged_id in outcome(judged("org-token", forged_requests("org-jwt-alg-none")))[0]

@@ -9,6 +9,7 @@ import pytest
 
 from conformance import har
 from conformance.dataset import load_dataset
+from conformance.forgeries import FORGERIES, forged
 from conformance.masking import encodings
 from conformance.near_misses import NEAR_MISSES, OTHER_CASE
 from conformance.profiles import default_dataset_path
@@ -32,6 +33,14 @@ def test_labels_say_what_was_sent_without_the_key():
     assert label("not-a-real-key-7c1d9e", keys) == "<no such key: 21 characters>"
     assert label("", keys) == "<no such key: 0 characters>"
     assert label(KEY, {"primary": None}) == f"<no such key: {len(KEY)} characters>"
+
+
+def test_tokens_forged_from_a_jwt_are_labelled_so():
+    jwt = "eyJhbGciOiJIUzI1NiJ9.eyJvcmdfaWQiOiJwcmltYXJ5In0.c2lnbmF0dXJl"
+    keys = {"primary": jwt, "foreign": FOREIGN}
+    for how in FORGERIES:
+        assert label(forged(jwt, how), keys) == f"<forged: {how}>"
+        assert label(forged(jwt, how), {"primary": KEY, "foreign": jwt}) == f"<forged from the foreign key: {how}>"
 
 
 @pytest.mark.parametrize("body", [b'{"a": "\xc3\xa9"}', b"\xff\xfe\x00binary", b""])
@@ -129,6 +138,8 @@ def test_no_key_reaches_the_recording(profile, tmp_path):
     entries = json.loads(data)["log"]["entries"]
     labels = {e["_auth"] for e in entries}
     assert {"<primary key>", "<foreign key>", "<near miss: truncated>"} <= labels, labels
+    if profile == "org-token":  # its tokens are JWTs: the forged ones are labelled, never written
+        assert {f"<forged: {how}>" for how in FORGERIES} <= labels, labels
     for name, key in keys(profile).items():
         for secret in (key, *(change(key) for change in (*NEAR_MISSES.values(), OTHER_CASE))):
             for form in encodings(secret):

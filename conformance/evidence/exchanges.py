@@ -16,6 +16,7 @@ from conformance.tenant_key import pages
 TENANT_LABEL = re.compile(r"<(\w+) key>")  # a label of a valid key of a named tenant (<primary key>, <foreign key>)
 NEAR_MISS_LABEL = re.compile(r"<near miss(?: of the \w+ key)?: (?P<how>[^>]+)>")
 NO_SUCH_KEY_LABEL = re.compile(r"<no such key[^>]*>")
+FORGED_LABEL = re.compile(r"<forged(?: from the \w+ key)?: [^>]+>")  # a token forged from a JWT (forgeries.py)
 
 
 def entries_of(captured: Captured) -> list[tuple[int, str]]:
@@ -46,7 +47,7 @@ def judge_answer(ledger: Ledger, captured: Captured, profile: Profile) -> None:
 def judge_access(ledger: Ledger, captured: Captured, profile: Profile, query: Query, valid: Container[Any],
                  owns: bool, first_reader: str | None) -> None:
     """Rules of keys and tenancy, and the refusals of values the docs do not allow, where the traffic shows them:
-    no key; a key the labels call invalid or a near miss; a key that reads its own chat with a bad parameter; a key
+    no key; a key the labels call invalid, a near miss or forged; a key that reads its own chat with a bad parameter; a key
     valid elsewhere asking for a chat another key read."""
     exchange, status, who, on = captured.exchange, captured.exchange.status, captured.who, entries_of(captured)
     if not well_formed(captured.chat, profile):
@@ -54,13 +55,16 @@ def judge_access(ledger: Ledger, captured: Captured, profile: Profile, query: Qu
             with ledger.judging(exchange, on):
                 chats.malformed_id_refused[profile](status, f"chat id {captured.chat!r}", profile.malformed_statuses)
         return
-    if who is None or NO_SUCH_KEY_LABEL.fullmatch(who) or NEAR_MISS_LABEL.fullmatch(who):
+    bad_key = (NO_SUCH_KEY_LABEL, NEAR_MISS_LABEL, FORGED_LABEL)
+    if who is None or any(pattern.fullmatch(who) for pattern in bad_key):
         with ledger.judging(exchange, on):
             if query.problems:
                 access.key_or_parameter_refused(status, "a bad key and an invalid parameter")
             elif who is None:
                 access.missing_key_401[profile](status, f"no {profile.auth_header} header")
-            elif NO_SUCH_KEY_LABEL.fullmatch(who):
+            elif FORGED_LABEL.fullmatch(who) and access.forged_token_401.id_in(profile):
+                access.forged_token_401[profile](status, f"a token {who}")
+            elif NO_SUCH_KEY_LABEL.fullmatch(who) or FORGED_LABEL.fullmatch(who):
                 access.invalid_key_401[profile](status)
             elif NEAR_MISS_LABEL.fullmatch(who)["how"] == "other case":  # type: ignore[index]
                 access.other_case_401[profile](status, f"a key {who}")
