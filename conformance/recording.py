@@ -30,7 +30,12 @@ from conformance.masking import REDACTOR
 from conformance.near_misses import NEAR_MISSES, OTHER_CASE
 
 NO_KEY = ""  # the match key of a request without an auth header
-PLACEHOLDER_KEYS = {"primary": "replayed-primary-key-0a1b2c3d", "foreign": "replayed-foreign-key-4e5f6a7b"}
+# Stand-ins for the keys of a replay without them, shaped as JWTs: the tokens forged from a JWT (forgeries.py) are then
+# asked for again, under the labels the recording holds, whatever the key was; a key that was no JWT never had them.
+PLACEHOLDER_KEYS = {
+    "primary": "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJyZXBsYXllZCI6InByaW1hcnkifQ.cmVwbGF5ZWQ",
+    "foreign": "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJyZXBsYXllZCI6ImZvcmVpZ24ifQ.cmVwbGF5ZWQ",
+}
 
 
 def label(value: str | None, keys: Mapping[str, str | None]) -> str | None:

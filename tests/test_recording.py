@@ -9,11 +9,11 @@ import pytest
 
 from conformance import har
 from conformance.dataset import load_dataset
-from conformance.forgeries import FORGERIES, forged
+from conformance.forgeries import FORGERIES, forged, jwt_parts
 from conformance.masking import encodings
 from conformance.near_misses import NEAR_MISSES, OTHER_CASE
 from conformance.profiles import default_dataset_path
-from conformance.recording import label
+from conformance.recording import PLACEHOLDER_KEYS, label
 from harness import run_suite, serve
 
 KEY, FOREIGN = "tk_live_0123456789abcdef", "tk_live_fedcba9876543210"
@@ -33,6 +33,10 @@ def test_labels_say_what_was_sent_without_the_key():
     assert label("not-a-real-key-7c1d9e", keys) == "<no such key: 21 characters>"
     assert label("", keys) == "<no such key: 0 characters>"
     assert label(KEY, {"primary": None}) == f"<no such key: {len(KEY)} characters>"
+
+
+def test_a_replay_without_keys_can_ask_for_the_forged_tokens_again():
+    assert all(jwt_parts(stand_in) is not None for stand_in in PLACEHOLDER_KEYS.values())
 
 
 def test_tokens_forged_from_a_jwt_are_labelled_so():
