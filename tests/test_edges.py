@@ -92,4 +92,6 @@ def test_the_org_token_reference_passes_behind_a_proxy_with_html_errors_and_a_50
     assert answered["requests"] and {by["server"] for by in answered["by"]} == {"an edge (via)"}, answered
     assert "ORG-HTTP-CONTENT-TYPE-JSON" in answered["inconclusive"], answered  # a MUST the HTML page leaves unjudged
     assert set(answered["inconclusive"]) <= set(run.report["inconclusive"])
+    named = next(line for line in run.output.splitlines() if line.startswith("not judged, answered by the edge"))
+    assert set(named.partition(": ")[2].split()) == set(answered["inconclusive"]), named  # the terminal says so too
     assert run.report["throttled"]["waits"] >= 1, run.report["summary"]
