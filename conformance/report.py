@@ -36,7 +36,8 @@ def report_data(results: Results, target_url: str, mode: str, level: str, har: d
         "unattributed_findings": list(results.unattributed_failures),
         # requirements at the gated level some test was to check and no rule judged: they fail a complete run's gate
         "unverified_gated": [r.requirement.id for r in results.unverified(level)],
-        # requirements the data moved under (a chat that changed while read): neither passed nor failed
+        # requirements the data moved under (a chat that changed while read), or the edge answered for (edge's
+        # inconclusive): neither passed nor failed
         "inconclusive": [r.requirement.id for r in results.inconclusive()],
         # answers the edge wrote, not the implementation (edge.py): how many, by server and status, and the
         # requirements they left inconclusive (listed under "inconclusive" too)
