@@ -12,7 +12,7 @@ from conformance.dataset import load_dataset
 from conformance.masking import encodings
 from conformance.near_misses import NEAR_MISSES, OTHER_CASE
 from conformance.profiles import default_dataset_path
-from conformance.recording import label
+from conformance.transport.recording import label
 from harness import run_suite, serve
 
 KEY, FOREIGN = "tk_live_0123456789abcdef", "tk_live_fedcba9876543210"
