@@ -75,9 +75,7 @@ class Live(httpx.BaseTransport):
             # Raised out of the except block, unchained: a body error's traceback holds the frames that decoded it,
             # with up to the body bound in their locals, and every failed check would keep one alive.
             raise httpx.DecodingError(problem, request=request)
-        return answer(request, response.status, response.headers, body,
-                      http_version=response.extensions.get("http_version", b"HTTP/1.1"),
-                      **{ELAPSED: time.monotonic() - started})
+        return answer(request, response.status, response.headers, body, **{ELAPSED: time.monotonic() - started})
 
     def close(self) -> None:
         self._pool.close()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import time
+from http.server import BaseHTTPRequestHandler
 
 import httpx
 import pytest
@@ -20,22 +21,23 @@ def get(transport: httpx.BaseTransport, url: str) -> httpx.Response:
     return transport.handle_request(httpx.Request("GET", url + "/api/v1/chats/c1/messages"))
 
 
+class Gzipped(BaseHTTPRequestHandler):
+    """A page, gzip-coded, its Content-Encoding said."""
+
+    def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+        body = gzip.compress(PAGE)
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
 def test_an_answer_holds_the_target_s_headers_and_its_body_decoded():
-    import http.server
-
-    class Gzipped(http.server.BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802 - http.server's naming
-            body = gzip.compress(PAGE)
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Encoding", "gzip")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *args: object) -> None:
-            pass
-
     live = Live(timeout=5.0, max_body=1 << 20)
     with serving(Gzipped) as url:
         response = get(live, url)
