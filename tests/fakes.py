@@ -12,7 +12,9 @@ from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import httpx
+import pytest
 
+from conformance.masking import Redactor
 from reference.serve import start_in_thread
 
 
@@ -158,3 +160,9 @@ def scripted_transport(*outcomes: int | tuple[int, dict[str, str], bytes] | Base
         return httpx.Response(status, headers=headers, stream=httpx.ByteStream(body), request=request)
 
     return httpx.MockTransport(handle), sent
+
+
+def own_redactor(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The recording layer with a redactor of the test's own (a fixture): what other tests of the process taught the
+    shared one (a label read as an auth header's value of captured traffic) masks nothing there."""
+    monkeypatch.setattr("conformance.transport.recording.REDACTOR", Redactor())

@@ -68,10 +68,14 @@ def test_hanging_target_ends_the_session_with_one_message():
 def test_a_target_that_resets_every_connection_fails_under_http_answers_and_the_run_ends():
     with silent_server(reset=True) as url:
         run = run_suite(base_url=url, timeout=120)
-    assert run.returncode in (1, 3), run.output[-2000:]
+    assert run.returncode in (1, 2, 3), run.output[-2000:]
     assert "Traceback" not in run.output
     if run.returncode == 1:  # the preflight saw an answer it could not read: the checks say what broke
         assert run.failed() == {"HTTP-ANSWERS"} and "HTTP-ANSWERS [MUST]" in run.output
+    elif run.returncode == 2:
+        # On a loaded machine the checks outlast the silence bound (no answer for 15 s): the run stops as silent,
+        # with what it saw broken so far.
+        assert "the target stopped answering" in run.output and run.failed() == {"HTTP-ANSWERS"}
     else:
         assert f"cannot reach the target {url}" in run.output
 

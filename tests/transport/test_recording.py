@@ -10,10 +10,14 @@ import pytest
 from conformance.transport.base import HAR_ID, answer
 from conformance.transport.errors import BudgetExhausted, TargetError, Unreachable
 from conformance.transport.recording import Recorded, Recorder, labelled
+from fakes import own_redactor
 
 KEY, FOREIGN = "tk_live_0123456789abcdef", "tk_live_fedcba9876543210"
 KEYS = {"primary": KEY, "foreign": FOREIGN}
 URL = "http://target.test/api/v1/chats/c1/messages?limit=5"
+
+
+redactor = pytest.fixture(autouse=True)(own_redactor)
 
 
 def entries(recorder: Recorder) -> list[dict]:

@@ -10,10 +10,13 @@ from conformance.transport.base import ELAPSED, HAR_ID, answer, body_of
 from conformance.transport.errors import TargetError, Unreachable
 from conformance.transport.recording import Recorded, Recorder, write_har
 from conformance.transport.replay import NotRecorded, Recording, Replay, read_har
+from fakes import own_redactor
 
 KEY = "tk_live_0123456789abcdef"
 KEYS = {"primary": KEY, "foreign": None}
 URL = "http://target.test/api/v1/chats/c1/messages"
+
+redactor = pytest.fixture(autouse=True)(own_redactor)
 
 
 def entry(entry_id: str, status: int, body: bytes, auth: str | None = "<primary key>", url: str = URL, **extra):
