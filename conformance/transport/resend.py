@@ -24,6 +24,9 @@ RESET = (httpx.ReadError, httpx.RemoteProtocolError)
 
 
 class Resent(Layer):
+    """A GET sent again after a reset (once) or the run's first timeout before any answer; what fails for good is
+    raised as a TargetError (Unreachable when no answer came at all)."""
+
     def __init__(self, inner: httpx.BaseTransport, timeout: float) -> None:
         super().__init__(inner)
         self.timeout = timeout
