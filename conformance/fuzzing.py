@@ -22,7 +22,8 @@ from schemathesis.core.transport import Response
 from schemathesis.generation import GenerationMode
 
 from conformance import strict_json
-from conformance.client import Client, Exchange, TargetError
+from conformance.client import Client, Exchange
+from conformance.transport.errors import TargetError
 from conformance.edge import written_by_edge
 from conformance.profiles import Profile
 from conformance.rules import Kind, Rule, access, answers, chats, checks, findings, http, ids_of, params

@@ -7,6 +7,12 @@ import threading
 from urllib.parse import quote, quote_plus
 
 MASK = "***"
+CREDENTIAL_HEADERS = ("authorization", "x-api-key")  # credentials whatever the auth header is
+
+
+def is_credential(name: str, auth_header: str) -> bool:
+    """Whether a request header by this name carries a credential: the auth header, or one of CREDENTIAL_HEADERS."""
+    return name.lower() in (auth_header.lower(), *CREDENTIAL_HEADERS)
 
 
 class Secret(str):

@@ -13,8 +13,8 @@ from typing import Any
 
 import pytest
 
-from conformance import (__version__, evidence, failures, fuzzing, gate, known_failures, options, probes, recording,
-                         reproduce, run_facts, startup, verdicts)
+from conformance import (__version__, evidence, failures, fuzzing, gate, known_failures, options, probes, reproduce,
+                         run_facts, startup, verdicts)
 from conformance.catalogue import for_profile
 from conformance.client import Client, Exchange
 from conformance.masking import REDACTOR
@@ -27,6 +27,7 @@ from conformance.results import (BY_EDGE, CHECKS, ENTRIES, FAILED, HELD, INCONCL
 from conformance.rules.registry import watched
 from conformance.violations import flatten, gathering, raise_found
 from conformance.target import Target
+from conformance.transport import recording
 
 if sys.version_info < (3, 11):
     from exceptiongroup import BaseExceptionGroup  # Hypothesis's own dependency before 3.11
@@ -83,8 +84,8 @@ class Run:
         started = self.started
         if started is None or started.parts is None or not self.controller or self.recorded is not None:
             return
-        if started.client.recorder is not None:
-            started.client.recorder.close()
+        if started.recorder is not None:
+            started.recorder.close()
         target = started.target
         meta = {
             "profile": self.profile.name, "mode": target.mode, "base_url": target.base_url,

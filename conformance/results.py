@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from conformance import edge
 from conformance.catalogue import Requirement, for_profile
-from conformance.throttling import Throttling
+from conformance.transport.throttling import Throttling
 
 # user_properties keys a test report carries (they survive xdist's serialisation)
 CHECKS = "conformance_requirements"

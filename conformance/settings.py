@@ -20,7 +20,8 @@ from conformance.har import HarError
 from conformance.masking import REDACTOR
 from conformance.evidence import Capture, judge_source, recorded_run, source_of
 from conformance.profiles import ChatId, Profile, profile as profile_named
-from conformance.recording import Recording, check_record_path, read_har
+from conformance.transport.recording import check_record_path
+from conformance.transport.replay import Recording, read_har
 from conformance.report import check_writable
 
 

@@ -9,8 +9,7 @@ from typing import Any
 
 import pytest
 
-from conformance import recording
-from conformance.client import BudgetExhausted, Client, Limits, TargetError, Unreachable, reusable
+from conformance.client import Client, reusable
 from conformance.dataset import Dataset, DatasetError, load_dataset
 from conformance.embedded import start_reference
 from conformance.masking import Secret
@@ -19,6 +18,10 @@ from conformance.profiles import Profile
 from conformance.results import Results
 from conformance.settings import Settings, check_dataset_key
 from conformance.target import Target
+from conformance.transport import recording, stack
+from conformance.transport.errors import BudgetExhausted, TargetError, Unreachable
+from conformance.transport.limits import Limits
+from conformance.transport.replay import PLACEHOLDER_KEYS, NotRecorded, Recording
 
 
 @dataclass
@@ -29,6 +32,7 @@ class Started:
     client: Client
     server: Any = None  # the embedded reference server, stopped with the run
     parts: str | None = None  # --record: the directory of every process's part file
+    recorder: recording.Recorder | None = None  # --record: this process's part of it
 
 
 def start(settings: Settings, workerinput: dict[str, Any], started_at: float) -> Started:
@@ -67,18 +71,22 @@ def start(settings: Settings, workerinput: dict[str, Any], started_at: float) ->
         recording.guard_near_misses(keys)
         parts = workerinput.get("conformance_record_parts") or recording.parts_directory()
         recorder = recording.Recorder(parts, workerinput.get("workerid", "main"))
-    client = Client(target.base_url, target.auth_header, settings.request_timeout, limits,
-                    keys=keys, recorder=recorder, recording=replay, concurrency=settings.concurrency,
-                    reuse=reusable(fixed_data=target.dataset is not None), max_body=settings.max_body)
-    return Started(target, client, server, parts)
+    if replay is not None:
+        transport = stack.replayed(replay, limits, target.auth_header, keys)
+    else:
+        transport = stack.live(limits, settings.request_timeout, settings.max_body, target.auth_header, keys, recorder)
+    client = Client(target.base_url, target.auth_header, transport, limits, concurrency=settings.concurrency,
+                    reuse=reusable(fixed_data=target.dataset is not None))
+    return Started(target, client, server, parts, recorder)
 
 
 def start_passive(settings: Settings, capture: Capture) -> Started:
     """Captured traffic is judged, nothing is sent: no server, and a client that can answer nothing."""
     target = Target(base_url=", ".join(capture.origins), profile=settings.profile, auth_header=settings.auth_header,
                     embedded=False, captured=f"{capture.source} ({capture.describe()})")
-    client = Client(target.base_url, target.auth_header, settings.request_timeout, Limits(0, None),
-                    recording=recording.Recording({}, [], capture.source))
+    limits = Limits(0, None)
+    client = Client(target.base_url, target.auth_header,
+                    stack.replayed(Recording({}, [], capture.source), limits, target.auth_header, {}), limits)
     return Started(target, client)
 
 
@@ -107,7 +115,7 @@ def _target(settings: Settings, base_url: str, embedded: bool, dataset: Dataset 
         chosen = given if given is not None else check_dataset_key(ids_from.tenants.get(tenant) if ids_from else None)
         if chosen is None and tenant in recorded_keys:
             # A replay without the key: a stand-in, labelled as the key was (the recording holds labels only).
-            chosen = recording.PLACEHOLDER_KEYS[tenant]
+            chosen = PLACEHOLDER_KEYS[tenant]
         return Secret(chosen) if chosen is not None else None
 
     def chat(given: Any, name: str, role_name: str) -> Any:
@@ -144,7 +152,7 @@ def preflight(started: Started, results: Results) -> None:
         pytest.exit(f"conformance: {exc}", returncode=2)
     except TargetError:
         return  # it answers, if badly: the checks will say how
-    except recording.NotRecorded:
+    except NotRecorded:
         return  # a replay of a run whose preflight asked otherwise: the checks find their own
     if target.api_key is not None and exchange.status == 401:
         results.stop("the preflight's key was rejected")

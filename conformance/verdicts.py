@@ -7,7 +7,7 @@ import traceback
 from dataclasses import dataclass, field
 
 from conformance.catalogue import requirements
-from conformance.client import BudgetExhausted, TargetError, TargetSilent
+from conformance.transport.errors import BudgetExhausted, TargetError, TargetSilent
 from conformance.edge import ANSWERED, Seen, written_by_edge
 from conformance.fuzzing import GeneratedCaseFailed
 from conformance.profiles import Profile

@@ -1,4 +1,5 @@
-"""Targets that misbehave on purpose, on loopback: silent, garbage, enormous; and a method-recording wrapper."""
+"""Targets that misbehave on purpose, on loopback: silent, garbage, enormous; a method-recording wrapper; and a
+scripted inner transport for the layers of conformance/transport/."""
 
 from __future__ import annotations
 
@@ -10,6 +11,10 @@ from collections import Counter
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+import httpx
+import pytest
+
+from conformance.masking import Redactor
 from reference.serve import start_in_thread
 
 
@@ -138,3 +143,26 @@ def scripted_server(*answers: tuple[int, dict[str, str], bytes]) -> Iterator[tup
 
     with serving(Handler) as url:
         yield url, asked
+
+
+def scripted_transport(*outcomes: int | tuple[int, dict[str, str], bytes] | BaseException
+                       ) -> tuple[httpx.MockTransport, list[httpx.Request]]:
+    """An inner transport for a layer's test, no socket: each request gets the next outcome (a status, a status with
+    headers and body, or an exception raised), the last again once they run out; the requests it got, in order."""
+    sent: list[httpx.Request] = []
+
+    def handle(request: httpx.Request) -> httpx.Response:
+        outcome = outcomes[min(len(sent), len(outcomes) - 1)]
+        sent.append(request)
+        if isinstance(outcome, BaseException):
+            raise outcome
+        status, headers, body = (outcome, {}, b"{}") if isinstance(outcome, int) else outcome
+        return httpx.Response(status, headers=headers, stream=httpx.ByteStream(body), request=request)
+
+    return httpx.MockTransport(handle), sent
+
+
+def own_redactor(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The recording layer with a redactor of the test's own (a fixture): what other tests of the process taught the
+    shared one (a label read as an auth header's value of captured traffic) masks nothing there."""
+    monkeypatch.setattr("conformance.transport.recording.REDACTOR", Redactor())

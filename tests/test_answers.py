@@ -7,7 +7,10 @@ import re
 
 import pytest
 
-from conformance.client import BudgetExhausted, Client, Limits, reusable
+from conformance.client import Client, reusable
+from conformance.transport import stack
+from conformance.transport.errors import BudgetExhausted
+from conformance.transport.limits import Limits
 from fakes import recorded_reference, scripted_server
 from harness import run_suite
 
@@ -15,7 +18,8 @@ OK = (200, {}, b'{"messages": [], "total": 0, "offset": 0, "limit": 50, "has_mor
 
 
 def client_for(url: str, fixed_data: bool = True, max_requests: int = 100, concurrency: int = 4) -> Client:
-    return Client(url, "X-API-Key", 5.0, Limits(max_requests=max_requests, rate_per_second=None),
+    limits = Limits(max_requests=max_requests, rate_per_second=None)
+    return Client(url, "X-API-Key", stack.live(limits, 5.0, 1 << 20, "X-API-Key", {}), limits,
                   concurrency=concurrency, reuse=reusable(fixed_data))
 
 

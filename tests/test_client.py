@@ -1,4 +1,5 @@
-"""The client's bounds that a deployment may legitimately exceed: the body size (--max-body), and a cold start."""
+"""The client over its transport; the bounds that a deployment may legitimately exceed: the body size (--max-body),
+and a cold start."""
 
 from __future__ import annotations
 
@@ -6,14 +7,21 @@ import threading
 import time
 from http.server import BaseHTTPRequestHandler
 
+import httpx
 import pytest
 
-from conformance.client import Client, Limits, TargetError, Unreachable
+from conformance.client import Client
+from conformance.masking import REDACTOR
+from conformance.transport.base import ELAPSED, HAR_ID, answer
+from conformance.transport import stack
+from conformance.transport.errors import TargetError, Unreachable
+from conformance.transport.limits import Limits
 from fakes import http_server, serving
 
 
 def client_for(url: str, timeout: float = 5.0, max_body: int = 8 * 1024 * 1024) -> Client:
-    return Client(url, "X-API-Key", timeout, Limits(max_requests=10, rate_per_second=None), max_body=max_body)
+    limits = Limits(max_requests=10, rate_per_second=None)
+    return Client(url, "X-API-Key", stack.live(limits, timeout, max_body, "X-API-Key", {}), limits)
 
 
 def test_a_body_over_max_body_is_refused_naming_the_option_and_a_larger_cap_reads_it():
@@ -73,3 +81,25 @@ def test_only_the_first_timeout_of_a_run_is_forgiven():
             client.get_messages("c2")
         client.close()
     assert len(ColdStart.asked) == 1
+
+
+def test_the_client_sends_through_its_transport_and_hands_back_what_the_stack_read():
+    """No socket: the stack's answer holds its body decoded (here with the target's gzip header kept), its time and
+    its HAR entry; the exchange shows the request without its key."""
+    sent: list[httpx.Request] = []
+
+    def handle(request: httpx.Request) -> httpx.Response:
+        sent.append(request)
+        return answer(request, 200, [("Content-Encoding", "gzip"), ("Content-Type", "application/json")], b"[]",
+                      **{HAR_ID: "main-7", ELAPSED: 0.5})
+
+    limits = Limits(max_requests=10, rate_per_second=None)
+    client = Client("http://target.test/", "X-Token", httpx.MockTransport(handle), limits)
+    exchange = client.get_messages("c 1", {"limit": 5, "flag": True}, key="secret-key-123")
+    client.close()
+    assert exchange.url == "http://target.test/api/v1/chats/c%201/messages?limit=5&flag=true"
+    assert exchange.body == b"[]" and exchange.headers["content-encoding"] == "gzip"
+    assert (exchange.har_id, exchange.elapsed) == ("main-7", 0.5)
+    assert exchange.request_headers == (("X-Token", "***"),)
+    assert sent[0].headers["x-token"] == "secret-key-123" and sent[0].headers["accept"] == "application/json"
+    assert REDACTOR.scrub("echo secret-key-123") == "echo ***"

@@ -13,7 +13,8 @@ from conformance.forgeries import FORGERIES, forged, jwt_parts
 from conformance.masking import encodings
 from conformance.near_misses import NEAR_MISSES, OTHER_CASE
 from conformance.profiles import default_dataset_path
-from conformance.recording import PLACEHOLDER_KEYS, label
+from conformance.transport.recording import label
+from conformance.transport.replay import PLACEHOLDER_KEYS
 from harness import run_suite, serve
 
 KEY, FOREIGN = "tk_live_0123456789abcdef", "tk_live_fedcba9876543210"

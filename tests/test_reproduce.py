@@ -5,7 +5,8 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterator
 
-from conformance.client import Exchange, Unreachable
+from conformance.client import Exchange
+from conformance.transport.errors import Unreachable
 from conformance.reproduce import recheck, same_answer
 from harness import run_suite, serve, shipped_dataset
 from reference.app import create_app

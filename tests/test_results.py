@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from conformance import verdicts
-from conformance.client import BudgetExhausted, DurationExceeded
+from conformance.transport.errors import BudgetExhausted, DurationExceeded
 from conformance.fuzzing import GeneratedCaseFailed
 from conformance.profiles import TENANT_KEY, profile
 from conformance.report import render_markdown, report_data
@@ -193,7 +193,7 @@ def test_a_should_failure_never_hides_a_must_the_gate_fails_on_a_must_left_unver
 
 
 def test_a_target_gone_silent_stops_the_run_and_fails_http_answers():
-    from conformance.client import TargetSilent
+    from conformance.transport.errors import TargetSilent
 
     results = Results("tenant-key", {})
     record(results, "t::a", TargetSilent("the target stopped answering: 3 requests in a row"), "PAGE-TOTAL")

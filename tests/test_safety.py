@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from conformance.client import BudgetExhausted, DurationExceeded, Limits
+from conformance.client import Client
+from conformance.transport import stack
+from conformance.transport.errors import BudgetExhausted, DurationExceeded, Interrupted
+from conformance.transport.limits import Limits
 from conformance.catalogue import requirements
 from conformance.dataset import load_dataset
 from conformance.near_misses import one_character_changed
@@ -65,10 +68,14 @@ def test_hanging_target_ends_the_session_with_one_message():
 def test_a_target_that_resets_every_connection_fails_under_http_answers_and_the_run_ends():
     with silent_server(reset=True) as url:
         run = run_suite(base_url=url, timeout=120)
-    assert run.returncode in (1, 3), run.output[-2000:]
+    assert run.returncode in (1, 2, 3), run.output[-2000:]
     assert "Traceback" not in run.output
     if run.returncode == 1:  # the preflight saw an answer it could not read: the checks say what broke
         assert run.failed() == {"HTTP-ANSWERS"} and "HTTP-ANSWERS [MUST]" in run.output
+    elif run.returncode == 2:
+        # On a loaded machine the checks outlast the silence bound (no answer for 15 s): the run stops as silent,
+        # with what it saw broken so far.
+        assert "the target stopped answering" in run.output and run.failed() == {"HTTP-ANSWERS"}
     else:
         assert f"cannot reach the target {url}" in run.output
 
@@ -114,8 +121,8 @@ def test_max_requests_stops_the_run_and_says_so():
 def test_rate_limit_spaces_requests(monkeypatch):
     """Limits sleeps so that requests keep to N per second (a fake clock: no timing in tests)."""
     now, slept = [100.0], []
-    monkeypatch.setattr("conformance.client.time.monotonic", lambda: now[0])
-    monkeypatch.setattr("conformance.client.time.sleep", lambda s: slept.append(s))
+    monkeypatch.setattr("conformance.transport.limits.time.monotonic", lambda: now[0])
+    monkeypatch.setattr("conformance.transport.limits.time.sleep", lambda s: slept.append(s))
     limits = Limits(max_requests=10, rate_per_second=4)
     for _ in range(3):
         limits.acquire()
@@ -136,7 +143,7 @@ def test_budget_counts_every_request():
 def test_no_request_starts_after_the_run_duration(monkeypatch):
     """--max-duration: the run's clock starts at the controller's start; past it every request is refused."""
     now = [500.0]
-    monkeypatch.setattr("conformance.client.time.monotonic", lambda: now[0])
+    monkeypatch.setattr("conformance.transport.limits.time.monotonic", lambda: now[0])
     limits = Limits(max_requests=100, rate_per_second=None, max_duration=10, started_at=495.0)
     limits.acquire()  # 5 s in
     now[0] = 505.0
@@ -149,20 +156,20 @@ def test_concurrent_requests_keep_to_the_budget_and_the_rate():
     """--concurrency: the pages of a walk go out together, each counted and spaced by the one shared Limits."""
     import time
 
-    from conformance.client import Client
-
     data = load_dataset(default_dataset_path("tenant-key"), "tenant-key")
     chat, key = data.roles["populated"], data.tenants["primary"]
     calls = [(chat, {"offset": 10 * i, "limit": 10}, key) for i in range(8)]
     with serve() as url:
-        client = Client(url, "X-API-Key", 5.0, Limits(max_requests=100, rate_per_second=20), concurrency=4)
+        limits = Limits(max_requests=100, rate_per_second=20)
+        client = Client(url, "X-API-Key", stack.live(limits, 5.0, 1 << 20, "X-API-Key", {}), limits, concurrency=4)
         started = time.monotonic()
         answers = list(client.get_all(calls))
         took = time.monotonic() - started
         assert [a.url.split("offset=")[1].split("&")[0] for a in answers] == [str(10 * i) for i in range(8)]
         assert all(a.status == 200 for a in answers) and client.limits.sent == 8
         assert took >= 7 / 20 * 0.9  # 8 requests at 20/s: 7 intervals, whatever runs at once
-        capped = Client(url, "X-API-Key", 5.0, Limits(max_requests=5, rate_per_second=None), concurrency=4)
+        limits = Limits(max_requests=5, rate_per_second=None)
+        capped = Client(url, "X-API-Key", stack.live(limits, 5.0, 1 << 20, "X-API-Key", {}), limits, concurrency=4)
         with pytest.raises(BudgetExhausted):
             list(capped.get_all(calls))
         assert capped.limits.sent == 5
@@ -172,8 +179,6 @@ def test_concurrent_requests_keep_to_the_budget_and_the_rate():
 
 def test_no_request_starts_after_a_signal_stopped_the_run():
     """SIGTERM can land where its KeyboardInterrupt is lost (a garbage collector callback): the next request stops."""
-    from conformance.client import Interrupted
-
     limits = Limits(max_requests=10, rate_per_second=None)
     limits.acquire()
     limits.interrupted = "stopped by SIGTERM"

@@ -7,10 +7,13 @@ from email.utils import format_datetime
 
 import pytest
 
-from conformance.client import Client, Limits, ThrottleExhausted
+from conformance.client import Client
 from conformance.results import Results
-from conformance.throttling import (BACKOFF, MAX_BACKOFF, MAX_WAIT, MIN_WAIT, UNAVAILABLE_RESENDS, ThrottleBudget,
-                                    Throttling, retry_after, told_wait)
+from conformance.transport import stack
+from conformance.transport.errors import BudgetExhausted, ThrottleExhausted
+from conformance.transport.limits import Limits
+from conformance.transport.throttling import (BACKOFF, MAX_BACKOFF, MAX_WAIT, MIN_WAIT, UNAVAILABLE_RESENDS,
+                                              ThrottleBudget, Throttling, retry_after, told_wait)
 from fakes import scripted_server
 from harness import run_suite, serve
 
@@ -66,7 +69,7 @@ def test_a_503_without_retry_after_that_repeats_is_the_answer():
 def waited_in_turn(monkeypatch):
     """The budget's clock moves by each wait it gives: waits taken one after another, as one request takes them."""
     now = [100.0]
-    monkeypatch.setattr("conformance.throttling.monotonic", lambda: now[0])
+    monkeypatch.setattr("conformance.transport.throttling.monotonic", lambda: now[0])
     original = ThrottleBudget.take
 
     def take(self, told):
@@ -87,7 +90,7 @@ def test_each_wait_is_floored_and_capped_and_counted(waited_in_turn):
 
 def test_concurrent_waits_count_the_wall_clock_time_once(monkeypatch):
     now = [100.0]
-    monkeypatch.setattr("conformance.throttling.monotonic", lambda: now[0])
+    monkeypatch.setattr("conformance.transport.throttling.monotonic", lambda: now[0])
     budget = ThrottleBudget(max_total=3)
     assert [budget.take(2) for _ in range(4)] == [2, 2, 2, 2]  # four requests in flight, throttled together
     assert budget.so_far() == Throttling(4, 2.0)
@@ -127,8 +130,8 @@ class Slept(list):
 def no_sleep(monkeypatch):
     """The client's waits, recorded instead of slept."""
     slept = Slept()
-    monkeypatch.setattr("conformance.client.time.sleep", slept.append)
-    monkeypatch.setattr("conformance.throttling.monotonic", slept.clock)
+    monkeypatch.setattr("conformance.transport.limits.time.sleep", slept.append)
+    monkeypatch.setattr("conformance.transport.throttling.monotonic", slept.clock)
     pause = Limits.pause
 
     def paused(self, seconds):
@@ -140,7 +143,7 @@ def no_sleep(monkeypatch):
 
 
 def client_for(url: str, limits: Limits) -> Client:
-    return Client(url, "X-API-Key", timeout=5.0, limits=limits)
+    return Client(url, "X-API-Key", stack.live(limits, 5.0, 1 << 20, "X-API-Key", {}), limits)
 
 
 def test_a_429_is_waited_out_and_the_same_get_resent(no_sleep):
@@ -201,8 +204,6 @@ def test_a_target_that_throttles_forever_stops_the_run_at_the_total_cap(no_sleep
 
 
 def test_resends_count_against_max_requests(no_sleep):
-    from conformance.client import BudgetExhausted
-
     limits = Limits(max_requests=3, rate_per_second=None, max_throttle_wait=100)
     with scripted_server((429, {"Retry-After": "1"}, b"{}")) as (url, asked):
         client = client_for(url, limits)
@@ -214,7 +215,7 @@ def test_resends_count_against_max_requests(no_sleep):
 
 def test_a_wait_ends_with_the_run_duration(monkeypatch, no_sleep):
     now = [1000.0]
-    monkeypatch.setattr("conformance.client.time.monotonic", lambda: now[0])
+    monkeypatch.setattr("conformance.transport.limits.time.monotonic", lambda: now[0])
     limits = Limits(max_requests=10, rate_per_second=None, max_duration=10, started_at=995.0)
     limits.pause(30)
     assert no_sleep == [5.0]

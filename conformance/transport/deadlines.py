@@ -14,7 +14,6 @@ from collections.abc import Iterator
 from typing import Any
 
 import httpcore
-import httpx
 
 _local = threading.local()
 
@@ -79,13 +78,7 @@ class _Backend(httpcore.NetworkBackend):
         self._inner.sleep(seconds)
 
 
-def bounded_transport(**kwargs: Any) -> httpx.HTTPTransport:
-    """An httpx transport whose connections honour `deadline()`.
-
-    httpx has no public way to give its connection pool a network backend, so the pool's is wrapped in place;
-    tests/test_hostile.py proves a trickling target is cut off, and fails if an httpx release moves it.
-    """
-    transport = httpx.HTTPTransport(**kwargs)
-    pool = transport._pool  # noqa: SLF001 - see the docstring
-    pool._network_backend = _Backend(pool._network_backend)  # noqa: SLF001
-    return transport
+def connection_pool(**kwargs: Any) -> httpcore.ConnectionPool:
+    """A connection pool (httpcore's, as httpx's transport holds one) whose connections honour `deadline()`: its
+    network backend is given to it, through httpcore's public constructor."""
+    return httpcore.ConnectionPool(network_backend=_Backend(httpcore.SyncBackend()), **kwargs)

@@ -8,7 +8,7 @@ import zlib
 
 import pytest
 
-from conformance.decoding import BodyError, BodyTooLarge, read_body
+from conformance.transport.decoding import BodyError, BodyTooLarge, read_body
 
 PAGE = b'{"messages": [], "total": 0, "offset": 0, "limit": 50, "has_more": false}'
 

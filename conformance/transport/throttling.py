@@ -5,16 +5,26 @@ Retry-After): such an answer is waited out with a backoff (1 s, 2 s, 4 s … at 
 again. A 503 without Retry-After is given UNAVAILABLE_RESENDS resends; one that still comes back is the answer (a
 server error that repeats). Waiting is bounded: each wait by MAX_WAIT, the wall-clock time the process spends
 waiting (concurrent waits counted once) by --max-throttle-wait. A target that keeps throttling past that stops the
-run (ThrottleExhausted, a budget stop), so the run still ends.
+run (ThrottleExhausted, a budget stop), so the run still ends. The Throttled layer does so for each GET.
 """
 
 from __future__ import annotations
 
 import threading
-from time import monotonic
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
+from time import monotonic
+from typing import TYPE_CHECKING
+
+import httpx
+
+from conformance.masking import REDACTOR
+from conformance.transport.base import Layer
+from conformance.transport.errors import ThrottleExhausted
+
+if TYPE_CHECKING:
+    from conformance.transport.limits import Limits
 
 THROTTLED = 429  # Too Many Requests: waited out, with or without Retry-After
 UNAVAILABLE = 503  # Service Unavailable: waited out as it says, or with a backoff UNAVAILABLE_RESENDS times
@@ -122,3 +132,48 @@ class Throttling:
 
     def describe(self) -> str:
         return f"throttled {self.waits}× ({self.seconds:.0f} s waited)"
+
+
+class Throttled(Layer):
+    """A GET answered "not now" waited out and sent again, each resend within the limits; the answer handed up is
+    never such a "not now". Paced (a live run): the run slows down after a throttle and recovers answer by answer. A
+    replay is not paced: the recording's time has passed, its waits are counted, not waited."""
+
+    def __init__(self, inner: httpx.BaseTransport, limits: Limits, paced: bool = True) -> None:
+        super().__init__(inner)
+        self.limits = limits
+        self.paced = paced
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        response = self.inner.handle_request(request)
+        resent = 0
+        while (wait := self._wait(request, response, resent)) is not None:
+            if self.paced:
+                self.limits.slow_down(wait)
+                self.limits.pause(wait)
+            resent += 1
+            response = self.inner.handle_request(request)
+        if self.paced:
+            self.limits.recover()
+        return response
+
+    def _wait(self, request: httpx.Request, response: httpx.Response, resent: int) -> float | None:
+        """Seconds to wait before sending the GET again (`resent` times so far), or None when this answer is the
+        answer."""
+        told = told_wait(response.status_code, {k.lower(): v for k, v in response.headers.items()},
+                         datetime.now(timezone.utc), resent)
+        if told is None:
+            return None
+        budget = self.limits.throttle
+        wait = budget.take(told)
+        if wait is None:
+            so_far = budget.so_far()
+            asked = response.headers.get("retry-after")
+            raise ThrottleExhausted(
+                f"throttle wait limit reached: {budget.max_total:g} s (--max-throttle-wait); "
+                f"the target answered {response.status_code}"
+                + (f" with Retry-After: {REDACTOR.scrub(asked)[:40]}" if asked is not None else "")
+                + f" for GET {request.url} after {so_far.waits} waits ({so_far.seconds:.0f} s); "
+                "the remaining checks were not run"
+            )
+        return wait

@@ -1,13 +1,10 @@
-"""--record and --from-har: every exchange of a run written to one HAR file, and a run answered from one.
+"""--record: every exchange of a run written to one HAR file, without its keys (the Recorded layer).
 
-Recording: each process (the controller, each xdist worker) appends its entries to its own part file as they
+Each process (the controller, each xdist worker) appends its entries to its own part file as they
 happen, one JSON line each, flushed: what was sent is on disk even when the run stops early. At the end of the
 session the controller merges the parts, in time order, into the HAR file. Every string of an entry, and every
-line of the file, passes through the redactor; the auth header's value is replaced by a label.
-
-Replaying: a request is answered by the recorded entry with the same method, URL and auth label; repeated
-identical requests get the recorded answers in order (past the last, the last again). A request the file does
-not hold raises NotRecorded: its check is skipped, "not in the recording".
+line of the file, passes through the redactor; a credential header's value is replaced by a label, and the labels
+of a request are what a replay (replay.py) matches it on.
 """
 
 from __future__ import annotations
@@ -18,24 +15,19 @@ import os
 import shutil
 import tempfile
 import threading
+import time
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-import pytest
+import httpx
 
 from conformance import har
 from conformance.forgeries import FORGERIES, forged
-from conformance.masking import REDACTOR
+from conformance.masking import REDACTOR, is_credential
 from conformance.near_misses import NEAR_MISSES, OTHER_CASE
-
-NO_KEY = ""  # the match key of a request without an auth header
-# Stand-ins for the keys of a replay without them, shaped as JWTs: the tokens forged from a JWT (forgeries.py) are then
-# asked for again, under the labels the recording holds, whatever the key was; a key that was no JWT never had them.
-PLACEHOLDER_KEYS = {
-    "primary": "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJyZXBsYXllZCI6InByaW1hcnkifQ.cmVwbGF5ZWQ",
-    "foreign": "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJyZXBsYXllZCI6ImZvcmVpZ24ifQ.cmVwbGF5ZWQ",
-}
+from conformance.transport.base import HAR_ID, Layer, body_of
+from conformance.transport.errors import BudgetExhausted, TargetError
 
 
 def label(value: str | None, keys: Mapping[str, str | None]) -> str | None:
@@ -57,6 +49,23 @@ def label(value: str | None, keys: Mapping[str, str | None]) -> str | None:
             if forged(key, how) == value:
                 return f"<forged: {how}>" if name == "primary" else f"<forged from the {name} key: {how}>"
     return f"<no such key: {len(value)} characters>"
+
+
+def labelled(headers: httpx.Headers, auth_header: str, keys: Mapping[str, str | None]
+             ) -> tuple[list[tuple[str, str]], str | None]:
+    """A request's headers with each credential's value replaced by its label, and what tells its credentials apart:
+    the auth header's label, then `name: label` of any other credential header (None without any)."""
+    shown, own, others = [], [], []
+    for raw_name, raw_value in headers.raw:
+        name, value = raw_name.decode(headers.encoding), raw_value.decode(headers.encoding)
+        if is_credential(name, auth_header):
+            value = label(value, keys)
+            if name.lower() == auth_header.lower():
+                own.append(value)
+            else:
+                others.append(f"{name}: {value}")
+        shown.append((name, value))
+    return shown, " + ".join(own + others) or None
 
 
 def scrub_body(body: bytes) -> bytes:
@@ -179,55 +188,43 @@ def check_record_path(path: str) -> None:
     probe.close()
 
 
-# ------------------------------------------------------------------ replay
+class Recorded(Layer):
+    """Each GET that went out written to the recorder as it ended: its answer, or the failure that came instead (a
+    GET not sent, stopped by a bound of the run, is not written). The answer carries its entry's id."""
 
-class NotRecorded(pytest.skip.Exception):
-    """The recording holds no answer to this request: the check that sent it is skipped."""
+    def __init__(self, inner: httpx.BaseTransport, recorder: Recorder, auth_header: str,
+                 keys: Mapping[str, str | None]) -> None:
+        super().__init__(inner)
+        self.recorder = recorder
+        self.auth_header = auth_header
+        self.keys = dict(keys)
 
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        for name, value in request.headers.multi_items():
+            if is_credential(name, self.auth_header):
+                REDACTOR.add(value)  # an echo of it in the answer is masked too
+        headers, auth = labelled(request.headers, self.auth_header, self.keys)
+        started_wall, started = time.time(), time.monotonic()
 
-class Recording:
-    """A HAR file written by --record, indexed by (method, URL, auth label)."""
+        def write(status: int, response_headers: list[tuple[str, str]], body: bytes,
+                  error: dict[str, str] | None = None) -> str:
+            entry_id = self.recorder.next_id()
+            self.recorder.write(har.entry(entry_id=entry_id, started_at=started_wall,
+                                          seconds=time.monotonic() - started, url=str(request.url),
+                                          request_headers=headers, auth=auth, status=status,
+                                          response_headers=response_headers, body=scrub_body(body), error=error))
+            return entry_id
 
-    def __init__(self, meta: dict[str, Any], entries: list[dict[str, Any]], source: str) -> None:
-        self.meta = meta
-        self.source = source
-        self._by_request: dict[tuple[str, str, str], list[dict]] = {}
-        for item in entries:
-            request = item["request"]
-            auth = item.get("_auth")
-            match = (request["method"].upper(), request["url"], auth if isinstance(auth, str) else NO_KEY)
-            self._by_request.setdefault(match, []).append(item)
-        self._seen: dict[tuple[str, str, str], int] = {}
-        self._lock = threading.Lock()
+        try:
+            response = self.inner.handle_request(request)
+        except BudgetExhausted:
+            raise  # not sent: nothing to record
+        except TargetError as exc:
+            exc.har_id = write(0, [], b"", {"type": type(exc).__name__, "message": str(exc)})
+            raise
+        response.extensions[HAR_ID] = write(response.status_code, response.headers.multi_items(), body_of(response))
+        return response
 
-    @classmethod
-    def of(cls, meta: dict[str, Any], entries: list[dict[str, Any]], source: str) -> Recording | None:
-        """The recording a parsed HAR file (har.parse) holds; None when it was not written by --record (no
-        `_conformance` field in its log: traffic captured elsewhere); har.HarError for a recording of nothing."""
-        if not meta:
-            return None
-        if not entries:
-            raise har.HarError("the recording holds no exchange")
-        return cls(meta, entries, source)
-
-    def __len__(self) -> int:
-        return sum(len(v) for v in self._by_request.values())
-
-    def answer(self, url: str, auth: str | None) -> dict[str, Any]:
-        """The next recorded entry for this GET (past the last recorded, the last again)."""
-        match = ("GET", url, auth if auth is not None else NO_KEY)
-        with self._lock:
-            found = self._by_request.get(match)
-            if not found:
-                raise NotRecorded(f"not in the recording: GET {url}" + (f" with {auth}" if auth else " without a key"))
-            seen = self._seen.get(match, 0)
-            self._seen[match] = seen + 1
-        return found[min(seen, len(found) - 1)]
-
-
-def read_har(path: str) -> str:
-    """The text of a HAR file (a byte order mark allowed); OSError or UnicodeDecodeError when it cannot be read."""
-    with open(path, encoding="utf-8-sig") as handle:
-        return handle.read()
-
-
+    def close(self) -> None:
+        super().close()
+        self.recorder.close()
