@@ -27,7 +27,7 @@ from conformance.catalogue import Requirement, raw_catalogue, requirements
 from conformance.profiles import PROFILES, profile as profile_named
 from conformance.rules import REGISTRY, Kind, Rule, http, ids_of, pagination
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 CONFORMANCE = REPO / "conformance"
 REFERENCE = REPO / "reference"
 RULES_DIR = CONFORMANCE / "rules"

@@ -10,8 +10,7 @@ from __future__ import annotations
 import pytest
 
 from edges import NginxEdge, ProxyEdge, modsecurity_missing, nginx, nginx_missing, proxy
-from harness import SuiteRun, run_suite, serve
-from test_selftest import discovery_args
+from harness import SuiteRun, discovery_args, run_suite, serve
 
 MODES = {"dataset": [], "discovery": ["--no-dataset", *discovery_args("tenant-key")]}
 EDGE_RUN_TIMEOUT = 180.0  # seconds: each run takes well under a minute; the bound only stops a hung one

@@ -15,7 +15,7 @@ import pytest
 
 from conformance import evidence, har
 from conformance.profiles import profile as profile_named
-from test_passive import captured, judged, outcome
+from captures import captured, judged, outcome
 
 TENANT_KEY = profile_named("tenant-key")
 
