@@ -11,12 +11,11 @@ from typing import Any
 from conformance.client import Client, Exchange
 from conformance.profiles import TENANT_KEY
 from conformance.rules import answers, bodies, ordering, pagination, params
-from conformance.rules.params import DEFAULTS
 from conformance.rules.registry import Rule
 from conformance.tenant_key.live import Mark, judge
 from conformance.violations import evidence, every, go_on
 
-__all__ = ["DEFAULTS", "EDGES", "Page", "Walk", "check_order_across", "check_page", "check_partition", "check_walk",
+__all__ = ["EDGES", "Page", "Walk", "check_order_across", "check_page", "check_partition", "check_walk",
            "divisor_page_size", "edge_cuts", "layout", "read_page", "stable_total", "tie_groups",
            "walk", "windows_for"]
 MAX_WALK_PAGES = 600

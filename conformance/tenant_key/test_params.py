@@ -6,7 +6,8 @@ import pytest
 
 from conformance.probes import probe
 from conformance.rules import answers, bodies, checks, ordering, pagination, params
-from conformance.tenant_key.pages import DEFAULTS, check_page, read_page
+from conformance.parameters import DEFAULTS
+from conformance.tenant_key.pages import check_page, read_page
 from conformance.violations import evidence, every
 
 pytestmark = pytest.mark.usefixtures("own_chat")
