@@ -13,8 +13,8 @@ from typing import Any
 
 import pytest
 
-from conformance import (__version__, evidence, failures, fuzzing, gate, known_failures, options, probes, recording,
-                         reproduce, run_facts, startup, verdicts)
+from conformance import (__version__, evidence, explanation, failures, fuzzing, gate, known_failures, options,
+                         recording, reproduce, run_facts, sends, startup)
 from conformance.catalogue import for_profile
 from conformance.client import Client, Exchange
 from conformance.masking import REDACTOR
@@ -32,7 +32,7 @@ if sys.version_info < (3, 11):
     from exceptiongroup import BaseExceptionGroup  # Hypothesis's own dependency before 3.11
 
 RUN = pytest.StashKey["Run"]()
-SENT_AHEAD = pytest.StashKey[set]()  # the families of probes already sent ahead
+SENT_AHEAD = pytest.StashKey[set]()  # the families of checks whose requests were sent ahead
 KEY_ATTRIBUTES = {"primary": "api_key", "foreign": "foreign_api_key"}
 JUNIT = pytest.StashKey[dict]()  # what a test found (failed, inconclusive requirements), carried to its teardown (junit)
 TOLD = pytest.StashKey[dict]()  # requirement id → whether every run of its rules in the test's call held
@@ -205,7 +205,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "rules(*rules): the rules (conformance/rules/) this check applies")
     config.addinivalue_line("markers", "requirement(*ids): requirement ids this check proves (set from its rules)")
-    config.addinivalue_line("markers", "probe(request_of, needs): the one request this check sends (probes.py)")
+    config.addinivalue_line("markers", "sends(request_of, needs): the one request this check sends (sends.py)")
     if not runs_the_suite(config):
         return  # dormant: another pytest run (the project's own tests, say) that loads the plugin
     # Hypothesis writes caches into the current directory: keep them out of the user's tree.
@@ -226,7 +226,7 @@ def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool 
         return None
     if (collection_path.name == CAPTURED_CHECKS) != (run.settings.capture is not None):
         return True  # passive mode collects the captured-traffic check alone; a live run or a replay, all but it
-    other = {p.checks for p in BY_NAME.values() if p != run.profile}
+    other = {p.checks_folder for p in BY_NAME.values() if p != run.profile}
     return True if collection_path.name in other else None
 
 
@@ -332,15 +332,15 @@ def need(target: Target):
 
 @pytest.fixture
 def answer(request: pytest.FixtureRequest, client: Client, target: Target) -> Exchange:
-    """What the test's probe (probes.py) got back. The first test of a family to ask sends the probes of the whole
-    family ahead, together (--concurrency); each test then judges its own answer in its turn."""
-    call = probes.requested(request.node, target)
+    """The answer to the request the test sends (sends.py). The first test of a family to ask sends the requests of
+    the whole family ahead, together (--concurrency); each test then judges its own answer in its turn."""
+    call = sends.requested(request.node, target)
     if isinstance(call, str):
         raise pytest.skip.Exception(call, _use_item_location=True)
     sent = request.config.stash.setdefault(SENT_AHEAD, set())
-    if probes.family(request.node) not in sent:
-        sent.add(probes.family(request.node))
-        client.send_ahead_messages(probes.calls_of_family(request.node, request.session.items, target))
+    if sends.family(request.node) not in sent:
+        sent.add(sends.family(request.node))
+        client.send_ahead_messages(sends.calls_of_family(request.node, request.session.items, target))
     return client.get_messages(*call)
 
 
@@ -410,12 +410,12 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Any:
     if call.when == "teardown":
         report.user_properties += list(item.stash.get(JUNIT, {}).items())  # junit reads teardown's properties
     if call.excinfo is not None and report.failed:
-        explained = verdicts.explain(call.excinfo.value, run.profile, run.client.seen)
+        explained = explanation.explain(call.excinfo.value, run.profile, run.client.seen)
         if explained.inconclusive and not (explained.failed or explained.unattributed or explained.stopped):
             inconclusive(item, report, explained)
             return report
         failed = explained.failed
-        text, reason = explained.text, verdicts.first_line(explained.text)
+        text, reason = explained.text, explanation.first_line(explained.text)
         exchange = next((f.exchange for f in flatten(call.excinfo.value) if getattr(f, "exchange", None)), None)
         if failed and not explained.stopped and exchange is not None and not run.settings.known_failures.keys() >= set(failed):
             checked = reproduce.recheck(exchange)
@@ -449,7 +449,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Any:
     return report
 
 
-def inconclusive(item: pytest.Item, report: pytest.TestReport, explained: verdicts.Explanation) -> None:
+def inconclusive(item: pytest.Item, report: pytest.TestReport, explained: explanation.Explanation) -> None:
     """The data moved under the check: the test is reported skipped, its moved requirements inconclusive."""
     reason = REDACTOR.scrub(explained.text)
     path, lineno, _ = item.reportinfo()

@@ -12,7 +12,7 @@ from conformance.client import Client, Exchange
 from conformance.profiles import TENANT_KEY
 from conformance.rules import answers, bodies, ordering, pagination, params
 from conformance.rules.registry import Rule
-from conformance.tenant_key.live import Mark, judge
+from conformance.tenant_key.live import Mark, inconclusive_if_moved
 from conformance.violations import evidence, every, go_on
 
 __all__ = ["EDGES", "Page", "Walk", "check_order_across", "check_page", "check_partition", "check_walk",
@@ -81,9 +81,9 @@ class Walk:
     marks: tuple[Mark, ...] = ()  # the chat before and after the walk (discovery mode)
     moved: str | None = None  # how the chat changed under the walk in every try; None: it held still
 
-    def judge(self, *rules: Rule) -> None:
+    def inconclusive_if_moved(self, *rules: Rule) -> None:
         """Rules across the walk's pages are judged only if the chat held still under it: else inconclusive."""
-        judge(self.moved, *rules)
+        inconclusive_if_moved(self.moved, *rules)
 
     @property
     def whole(self) -> bool:
@@ -289,7 +289,7 @@ def check_walk(result: Walk) -> None:
         with each:
             check_order_across(result)
         with each:
-            result.judge(*ACROSS_A_WALK)
+            result.inconclusive_if_moved(*ACROSS_A_WALK)
 
 
 def stable_total(result: Walk, page: Page) -> None:
