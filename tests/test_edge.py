@@ -10,7 +10,7 @@ from conformance import edge
 from conformance.client import Exchange
 from conformance.profiles import TENANT_KEY
 from conformance.results import Results
-from conformance.verdicts import explain
+from conformance.explanation import explain
 from conformance.violations import Violation
 
 NGINX_403 = (b"<html>\r\n<head><title>403 Forbidden</title></head>\r\n<body>\r\n<center><h1>403 Forbidden</h1></center>"
