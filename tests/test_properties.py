@@ -5,8 +5,8 @@ from __future__ import annotations
 from conformance import properties
 from conformance.explanation import Explanation
 from conformance.masking import REDACTOR
-from conformance.results import (BY_EDGE, CHECKS, ENTRIES, FAILED, HELD, INCONCLUSIVE, NOTE, REASON, REASONS, REPRODUCED,
-                                 STOPPED, THROTTLING, UNATTRIBUTED)
+from conformance.results import (BY_EDGE, CHECKS, ENTRIES, FAILED, HELD, INCONCLUSIVE, NOTE, REASON, REASONS,
+                                 REPRODUCED, STOPPED, THROTTLING, UNATTRIBUTED)
 
 KEY = "tk_properties_test_only_3b1f9a"  # registered with the redactor by one test: no other test knows it
 
