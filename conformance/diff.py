@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from conformance.statuses import marked
+
 FAILED = ("fail", "known-failure")  # failing, excused or not: from one to the other is no regression and no fix
-LABELS = {"pass": "✅ pass", "fail": "❌ fail", "known-failure": "⚠️ known failure", "skip": "⏭ skipped",
-          "inconclusive": "❔ inconclusive", "unverified": "· unverified", "not-exercised": "○ not exercised"}
 
 
 class ReportError(ValueError):
@@ -122,11 +122,11 @@ def render(old: Run, new: Run, diff: Diff) -> str:
     for title, rows in sections:
         if rows:
             lines += [f"### {title}", "", "| Requirement | Level | Old | New |", "|---|---|---|---|"]
-            lines += [f"| {i} | {level} | {_label(a)} | {_label(b)} |" for i, level, a, b in rows] + [""]
+            lines += [f"| {i} | {level} | {marked(a)} | {marked(b)} |" for i, level, a, b in rows] + [""]
     for title, rows in (("Requirements added", diff.added), ("Requirements removed", diff.removed)):
         if rows:
             lines += [f"### {title}", "", "| Requirement | Level | Status |", "|---|---|---|"]
-            lines += [f"| {i} | {level} | {_label(status)} |" for i, level, status in rows] + [""]
+            lines += [f"| {i} | {level} | {marked(status)} |" for i, level, status in rows] + [""]
     if diff.levels:
         lines += ["### Changes of level", "", "| Requirement | Old | New |", "|---|---|---|"]
         lines += [f"| {i} | {a} | {b} |" for i, a, b in diff.levels] + [""]
@@ -137,10 +137,6 @@ def render(old: Run, new: Run, diff: Diff) -> str:
 
 def _gate(run: Run) -> str:
     return {True: "passed", False: "not passed", None: "—"}[run.passed_gate]
-
-
-def _label(status: str) -> str:
-    return LABELS.get(status, status)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,6 +1,6 @@
 """The failures of a run as the terminal shows them, kept for the reports that show them per requirement.
 
-A failed check's text (verdicts.explain) is one block per broken rule: a headline, then labelled lines
+A failed check's text (explanation.explain) is one block per broken rule: a headline, then labelled lines
 ("what broke:", "request:", "response:", "HAR entry:"). The reports quote it whole and also pick those parts out.
 """
 
@@ -14,7 +14,7 @@ from conformance.results import ENTRIES, FAILED
 
 MAX_TEXT = 20_000  # characters of one failure kept: a Schemathesis failure can quote a long generated case
 LABEL = re.compile(r"^  (what broke|request|response|HAR entry|re-sent):\s*(.*)$")
-HEADLINE = re.compile(r"^[A-Z][A-Z0-9-]* \[(MUST|SHOULD|MAY)\] ")  # verdicts.headline: "ID [LEVEL] statement"
+HEADLINE = re.compile(r"^[A-Z][A-Z0-9-]* \[(MUST|SHOULD|MAY)\] ")  # explanation.headline: "ID [LEVEL] statement"
 
 
 @dataclass(frozen=True)

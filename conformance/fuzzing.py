@@ -21,10 +21,11 @@ from schemathesis.core.failures import AcceptedNegativeData, FailureGroup
 from schemathesis.core.transport import Response
 from schemathesis.generation import GenerationMode
 
-from conformance import strict_json
+from conformance import parameters, strict_json
 from conformance.client import Client, Exchange
 from conformance.transport.errors import TargetError
 from conformance.edge import written_by_edge
+from conformance.parameters import DEFAULTS
 from conformance.profiles import Profile
 from conformance.rules import Kind, Rule, access, answers, chats, checks, findings, http, ids_of, params
 from conformance.rules.registry import vouch
@@ -122,7 +123,7 @@ def _accepted_readings(context: Any, failure: Any, case: Any, response: Any) -> 
         return False
     if _order_in_other_case(case.query):
         return False
-    if str(case.query.get("limit")) == "0":
+    if parameters.integer(case.query.get("limit")) == 0:
         try:
             return response.json().get("messages") != []
         except (ValueError, AttributeError):
@@ -133,12 +134,10 @@ def _accepted_readings(context: Any, failure: Any, case: Any, response: Any) -> 
 def _order_in_other_case(query: dict[str, Any]) -> bool:
     """order=ASC, Desc, …: the only thing wrong with the query (offset and limit, if any, are valid)."""
     order = str(query.get("order", ""))
-    if order.lower() not in ("asc", "desc") or order in ("asc", "desc"):
+    if parameters.order(order) or not parameters.order(order.lower()):
         return False
-    try:
-        return int(str(query.get("offset", 0))) >= 0 and 1 <= int(str(query.get("limit", 50))) <= 100
-    except ValueError:
-        return False
+    return (parameters.integer(query.get("offset", DEFAULTS["offset"])) is not None
+            and parameters.limit(query.get("limit", DEFAULTS["limit"])) is not None)
 
 
 def known_chats(target: Target) -> list[tuple[str, Any]]:

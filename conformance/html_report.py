@@ -16,17 +16,8 @@ from typing import Any
 from conformance.catalogue import raw_catalogue, requirements
 from conformance.failures import blocks, by_requirement, part_for
 from conformance.masking import REDACTOR
+from conformance import statuses
 
-STATUSES = {  # status → (label, what it means, when it has no reason of its own)
-    "pass": ("pass", "the requirement held wherever it was checked"),
-    "fail": ("fail", "a check broke it"),
-    "known-failure": ("known failure", "it fails, excused by --known-failures"),
-    "inconclusive": ("inconclusive", "the data changed while it was read, or the edge answered: neither passed nor "
-                                     "failed"),
-    "not-exercised": ("not exercised", "the captured traffic gave its rules no occasion: neither passed nor failed"),
-    "unverified": ("unverified", "no rule of it ran to the end: not run, or stopped by a failure it depends on"),
-    "skip": ("skipped", "its checks were skipped"),
-}
 PRE_CLASSES = {"request": "curl", "response": "response"}  # failure parts shown as preformatted text
 MAX_BODY = 8_000  # characters of a recorded body shown inline
 MAX_EXCHANGES = 20  # recorded exchanges shown under one failure
@@ -67,9 +58,9 @@ def _glance(data: dict[str, Any]) -> str:
         f'{(data.get("counts") or {}).get(level, {}).get("checked", 0)}</span>'
         f'<small>passed of judged; {totals[level]} in the catalogue</small></div>'
         for level in ("MUST", "SHOULD", "MAY") if totals[level])
-    statuses = Counter(r["status"] for r in data["requirements"])
-    by_status = " ".join(f'<span class="badge s-{_e(status)}">{_e(_label(status))} '
-                         f'<b data-count="{_e(status)}">{statuses[status]}</b></span>' for status in _present(data))
+    counts = Counter(r["status"] for r in data["requirements"])
+    by_status = " ".join(f'<span class="badge s-{_e(status)}">{_e(statuses.label(status))} '
+                         f'<b data-count="{_e(status)}">{counts[status]}</b></span>' for status in _present(data))
     facts = [("target", data["target"]), ("profile", data["profile"]), ("mode", data["mode"]),
              ("gate level", data["gate_level"].upper()), ("suite version", data["suite_version"]),
              ("time", data["time"]), ("complete", "yes" if data["complete"] else f"no: {data['stopped']}")]
@@ -110,7 +101,7 @@ def _edge(answered: dict[str, Any]) -> str:
 def _filters(data: dict[str, Any]) -> str:
     """Hidden until the script shows them: without JavaScript every row is simply there."""
     levels = list(dict.fromkeys(r["level"] for r in data["requirements"]))
-    boxes = "".join(f'<label><input type="checkbox" name="status" value="{_e(s)}" checked> {_e(_label(s))}'
+    boxes = "".join(f'<label><input type="checkbox" name="status" value="{_e(s)}" checked> {_e(statuses.label(s))}'
                     "</label>" for s in _present(data))
     boxes += '<span class="sep"></span>' + "".join(
         f'<label><input type="checkbox" name="level" value="{_e(level)}" checked> {_e(level)}</label>'
@@ -120,13 +111,9 @@ def _filters(data: dict[str, Any]) -> str:
 
 
 def _present(data: dict[str, Any]) -> list[str]:
-    """The statuses the run's requirements have, in the order of STATUSES (any other after them)."""
+    """The statuses the run's requirements have, in the order of statuses.STATUSES (any other after them)."""
     present = {r["status"] for r in data["requirements"]}
-    return [s for s in STATUSES if s in present] + sorted(present - set(STATUSES))
-
-
-def _label(status: str) -> str:
-    return STATUSES.get(status, (status, ""))[0]
+    return [s for s in statuses.STATUSES if s in present] + sorted(present - set(statuses.STATUSES))
 
 
 # ------------------------------------------------------------------------------------------- every requirement
@@ -140,7 +127,7 @@ def _table(data: dict[str, Any], grouped: dict[str, list[dict]]) -> str:
 
 def _row(data: dict[str, Any], r: dict[str, Any], failures: list[dict]) -> str:
     status = r["status"]
-    label = _label(status)
+    label = statuses.label(status)
     if status == "fail" and r["level"] != "MUST" and data["gate_level"] == "must":
         label += " (warning)"
     return (f'<tr id="req-{_e(r["id"])}" data-status="{_e(status)}" data-level="{_e(r["level"])}">'
@@ -169,7 +156,7 @@ def _reason(data: dict[str, Any], r: dict[str, Any], failures: list[dict]) -> st
             parts.append('<p class="now-passes">known failure now passes: remove it from the file '
                          "(--known-failures-update does)</p>")
     else:
-        reasons = list(dict.fromkeys(r["reasons"])) or [STATUSES.get(status, ("", ""))[1]]
+        reasons = list(dict.fromkeys(r["reasons"])) or [statuses.meaning(status)]
         parts += [f"<p>{_e(reason)}</p>" for reason in reasons[:5]]
         if len(reasons) > 5:
             parts.append(f"<p>and {len(reasons) - 5} more</p>")
@@ -223,7 +210,7 @@ def _failures(data: dict[str, Any], grouped: dict[str, list[dict]], exchanges: d
         articles = "".join(_failure(f, exchanges) for f in failures) or "".join(
             f"<article class='failure'><p>{_e(reason)}</p></article>" for reason in r["reasons"])
         sections.append(f'<section class="failed" id="failures-{_e(r["id"])}"><h3><span class="status '
-                        f's-{_e(r["status"])}">{_e(_label(r["status"]))}</span> {_e(r["id"])} '
+                        f's-{_e(r["status"])}">{_e(statuses.label(r["status"]))}</span> {_e(r["id"])} '
                         f'[{_e(r["level"])}] {_e(r["statement"])}</h3>{articles}</section>')
     return "<h2>Failures</h2>" + "".join(sections)
 

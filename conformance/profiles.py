@@ -35,7 +35,7 @@ class OddInput:
 @dataclass(frozen=True)
 class Profile:
     name: str
-    checks: str  # the package (a folder of conformance/) that holds this variant's checks
+    checks_folder: str  # the package (a folder of conformance/) that holds this variant's checks
     spec_file: str
     dataset_file: str
     auth_header: str  # the header that carries the key, unless --auth-header says otherwise
@@ -99,7 +99,7 @@ class Profile:
 
 
 TENANT_KEY = Profile(
-    name="tenant-key", checks="tenant_key", spec_file="tenant-key.yaml", dataset_file="dataset.json",
+    name="tenant-key", checks_folder="tenant_key", spec_file="tenant-key.yaml", dataset_file="dataset.json",
     auth_header="X-API-Key", chat_id_parameter="chat_id", integer_chat_ids=False,
     unknown_chats=("00000000-0000-4000-8000-000000000000", "7d444840-9dc0-41fb-8c9b-6e2a5f0d3c11"),
     malformed_chat_ids=("not-a-uuid", "12345", "zzzzzzzz-zzzz-zzzz-zzzz-zzzzzzzzzzzz", "' OR '1'='1"),
@@ -118,7 +118,7 @@ TENANT_KEY = Profile(
     ),
 )
 ORG_TOKEN = Profile(
-    name="org-token", checks="org_token", spec_file="org-token.yaml", dataset_file="org-dataset.json",
+    name="org-token", checks_folder="org_token", spec_file="org-token.yaml", dataset_file="org-dataset.json",
     auth_header="Authorization", chat_id_parameter="chatID", integer_chat_ids=True,
     unknown_chats=(987654321, 0), malformed_chat_ids=("abc", "1.5", "12abc", "1e3"), malformed_statuses=(400, 404),
     messages_name_their_chat=True,

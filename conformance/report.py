@@ -10,11 +10,7 @@ from conformance import __version__, badge, claim, edge, html_report
 from conformance.failures import by_requirement, part_for
 from conformance.masking import REDACTOR
 from conformance.results import GATED_LEVELS, Results
-
-ICONS = {"pass": "✅ pass", "fail": "❌ fail", "skip": "⏭ skip", "known-failure": "⚠️ known failure",
-         "inconclusive": "❔ inconclusive (neither passed nor failed: the data changed while it was read, or the edge answered)",
-         "unverified": "· unverified (no rule of it ran to the end: not run, or stopped by a failure it depends on; see the reason)",
-         "not-exercised": "○ not exercised by this traffic (neither passed nor failed)"}
+from conformance.statuses import STATUSES, marked
 
 
 def report_data(results: Results, target_url: str, mode: str, level: str, har: dict | None = None) -> dict:
@@ -87,7 +83,8 @@ def render_markdown(data: dict) -> str:
         "|---|---|---|---|---|",
     ]
     for r in data["requirements"]:
-        status = ICONS.get(r["status"], r["status"])
+        shown = STATUSES.get(r["status"])
+        status = marked(r["status"]) + (f" ({shown.meaning})" if shown is not None and shown.aside else "")
         if r["status"] == "fail" and r["level"] != "MUST" and data["gate_level"] == "must":
             status += " (warning)"
         if r.get("flaky"):

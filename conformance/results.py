@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from conformance import edge
 from conformance.catalogue import Requirement, for_profile
+from conformance.statuses import UNJUDGED
 from conformance.transport.throttling import Throttling
 
 # user_properties keys a test report carries (they survive xdist's serialisation)
@@ -26,7 +27,6 @@ NOT_EXERCISED = "conformance_not_exercised"  # requirements captured traffic gav
 HELD = "conformance_held"  # requirements whose rules ran in the test and held every time (whatever its outcome)
 
 LEVELS = ("MUST", "SHOULD", "MAY")
-UNJUDGED = ("unverified", "skip", "inconclusive", "not-exercised")  # statuses that neither pass nor fail
 GATED_LEVELS = {"must": ("MUST",), "should": ("MUST", "SHOULD")}
 
 
@@ -34,7 +34,8 @@ GATED_LEVELS = {"must": ("MUST",), "should": ("MUST", "SHOULD")}
 class RequirementResult:
     requirement: Requirement
     # pass | fail | skip | known-failure | inconclusive (the data moved under a check: neither passed nor failed)
-    # | unverified (not run, or no test got to it) | not-exercised (captured traffic gave its rules no occasion)
+    # | unverified (no rule of it ran to the end) | not-exercised (captured traffic gave its rules no occasion):
+    # statuses.py says each
     status: str = "unverified"
     reasons: list[str] = field(default_factory=list)
     tests: list[str] = field(default_factory=list)

@@ -19,15 +19,14 @@ from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
+from conformance import parameters
 from conformance.dataset import ChatId
+from conformance.parameters import DEFAULTS
 from reference.store import Message, Scope, Store, Window
 
-DIGITS = re.compile(r"[0-9]+")  # not str.isdigit, which takes '²' and Arabic-Indic digits
+DIGITS = re.compile(r"[0-9]+")  # an org-token chat id: not str.isdigit, which takes '²' and Arabic-Indic digits
 UUID_FORM = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 
-DEFAULT_OFFSET, DEFAULT_LIMIT, DEFAULT_ORDER = 0, 50, "asc"
-MAX_LIMIT = 100
-ORDERS = ("asc", "desc")
 BAD_OFFSET = "offset must be a non-negative integer"
 BAD_LIMIT = "limit must be an integer between 1 and 100"
 BAD_ORDER = "order must be 'asc' or 'desc'"
@@ -149,31 +148,31 @@ class TenantKey(Server):
 
     def parse_offset(self, raw: str | None) -> int:
         if raw is None:
-            return DEFAULT_OFFSET
+            return DEFAULTS["offset"]
         value = self.integer(raw)
         if value is None:
             raise ApiError(400, BAD_OFFSET)
         return value
 
     def parse_limit(self, raw: str | None) -> int:
-        return DEFAULT_LIMIT if raw is None else self.check_limit(self.integer(raw))
+        return DEFAULTS["limit"] if raw is None else self.check_limit(self.integer(raw))
 
     def check_limit(self, value: int | None) -> int:
         """The limit asked for, if it is a page size the API serves."""
-        if value is None or not 1 <= value <= MAX_LIMIT:
+        if value is None or parameters.limit(value) is None:
             raise ApiError(400, BAD_LIMIT)
         return value
 
     def parse_order(self, raw: str | None) -> str:
         if raw is None:
-            return DEFAULT_ORDER
-        if raw not in ORDERS:
+            return DEFAULTS["order"]
+        if parameters.order(raw) is None:
             raise ApiError(400, BAD_ORDER)
         return raw
 
     def integer(self, raw: str) -> int | None:
         """raw as an integer written in ASCII digits, else None."""
-        return int(raw) if DIGITS.fullmatch(raw) else None
+        return parameters.integer(raw)
 
     def find_chat(self, chat_id: ChatId, tenant: str) -> Scope:
         # another tenant's chat is "not found" too, so ids of others' chats do not leak

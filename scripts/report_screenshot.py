@@ -1,6 +1,6 @@
-"""A screenshot of report.html, taken by the headless Chromium the tests use (docs/guide/report.png).
+"""A screenshot of report.html, taken by the headless Chromium the tests use (docs/report.png).
 
-    python scripts/report_screenshot.py REPORT_DIR/report.html docs/guide/report.png [--hide pass]
+    python scripts/report_screenshot.py REPORT_DIR/report.html docs/report.png [--hide pass]
 
 Needs Playwright (the dev extra) and Debian's chromium at /usr/bin/chromium (CHROMIUM overrides the path); it
 never downloads a browser.

@@ -27,6 +27,7 @@ from reference.variants import mutants, variations
 
 ROOT = Path(__file__).resolve().parents[1]
 SUITE_TIMEOUT = 240  # seconds: a run that takes longer is a bug in the suite's own bounds
+PROFILE_ARGS = {"tenant-key": [], "org-token": ["--profile", "org-token"]}  # what a run of each profile is given
 
 
 def env(**extra: str) -> dict[str, str]:
@@ -49,7 +50,7 @@ def shipped_dataset(profile: str) -> Dataset:
 def serve(profile: str = "tenant-key", mutant: str | None = None, variation: str | None = None) -> Iterator[str]:
     """The reference server (with a mutant or a variation) in this process, on a free loopback port; stopped after.
 
-    In-process rather than `python -m reference` (tested on its own in test_reference_server.py): it saves a
+    In-process rather than `python -m reference` (tested on its own in tests/reference/test_server.py): it saves a
     start-up per suite run, and the self-test makes ~170 of them.
     """
     running = start_in_thread(create_app(shipped_dataset(profile), profile, mutant, variation))
@@ -251,3 +252,11 @@ def load_switches(name: str) -> list[dict[str, Any]]:
     """reference/mutants.yaml or reference/variations.yaml, as data: one dict per (name, profile), with the
     requirement ids a mutant violates in that profile (a defect both profiles have is run in each)."""
     return [asdict(switch) for switch in {"mutants": mutants, "variations": variations}[name]()]
+
+
+def discovery_args(profile: str) -> list[str]:
+    """The ids and keys a user of discovery mode passes: those of the shipped dataset, given by hand."""
+    data = shipped_dataset(profile)
+    return ["--api-key", data.tenants["primary"], "--foreign-api-key", data.tenants["foreign"],
+            "--chat-id", str(data.roles["populated"]), "--empty-chat-id", str(data.roles["empty"]),
+            "--foreign-chat-id", str(data.roles["foreign"])]

@@ -12,7 +12,7 @@ from conformance.client import Exchange
 from conformance.profiles import TENANT_KEY
 from conformance.report import append_step_summary, render_markdown, report_data
 from conformance.results import CHECKS, INCONCLUSIVE, Results
-from conformance.verdicts import explain
+from conformance.explanation import explain
 from conformance.violations import Violation
 
 NGINX_403 = (b"<html>\r\n<head><title>403 Forbidden</title></head>\r\n<body>\r\n<center><h1>403 Forbidden</h1></center>"

@@ -1,5 +1,5 @@
 """report.html as text: everything escaped, no key in any form, every requirement a row, readable without script.
-(In a real browser, on real runs: test_published_reports.py.)"""
+(In a real browser, on real runs: tests/project/test_published_reports.py.)"""
 
 from __future__ import annotations
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from conformance import verdicts
+from conformance import explanation
 from conformance.transport.errors import BudgetExhausted, DurationExceeded
 from conformance.fuzzing import GeneratedCaseFailed
 from conformance.profiles import TENANT_KEY, profile
@@ -22,7 +22,7 @@ def record(results: Results, nodeid: str, exc: BaseException | None, checks: str
     if exc is None:
         results.record(nodeid, "passed", props, "")
         return
-    explained = verdicts.explain(exc, profile(results.profile))
+    explained = explanation.explain(exc, profile(results.profile))
     if explained.inconclusive:  # as the plugin reports it: skipped, its moved requirements inconclusive
         props[INCONCLUSIVE] = " ".join(explained.inconclusive)
         results.record(nodeid, "skipped", props, explained.text)
@@ -32,7 +32,7 @@ def record(results: Results, nodeid: str, exc: BaseException | None, checks: str
         props[UNATTRIBUTED] = "\n".join(explained.unattributed)
     if explained.stopped:
         props[STOPPED] = explained.stopped
-    results.record(nodeid, "failed", props, verdicts.first_line(explained.text))
+    results.record(nodeid, "failed", props, explanation.first_line(explained.text))
 
 
 def test_a_complete_run_with_every_check_passed_passes_the_gate():
@@ -57,7 +57,7 @@ def test_a_run_stopped_by_its_budget_is_incomplete_and_never_passes_the_gate():
 
 
 def test_a_duration_stop_is_a_stop_too():
-    explained = verdicts.explain(DurationExceeded("run time limit reached: 4 s (--max-duration)"), TENANT_KEY)
+    explained = explanation.explain(DurationExceeded("run time limit reached: 4 s (--max-duration)"), TENANT_KEY)
     assert explained.failed == [] and explained.stopped and "--max-duration" in explained.stopped
 
 
@@ -76,7 +76,7 @@ def test_an_unmapped_schemathesis_finding_is_reported_as_itself_and_blames_no_re
 def test_a_mapped_and_an_unmapped_finding_fail_the_mapped_requirement_only_and_both_are_reported():
     results = Results("tenant-key", {})
     finding = GeneratedCaseFailed(["HTTP-NO-5XX"], "ST101 ...", ["ST999 Something new"])
-    explained = verdicts.explain(finding, TENANT_KEY)
+    explained = explanation.explain(finding, TENANT_KEY)
     assert "HTTP-NO-5XX [MUST]" in explained.text and "ST999 Something new (a Schemathesis finding" in explained.text
     record(results, "t::p", finding, PROPERTY_TEST_IDS)
     assert [r.requirement.id for r in results.by_id.values() if r.status == "fail"] == ["HTTP-NO-5XX"]
@@ -109,7 +109,7 @@ MOVED = Inconclusive((pagination.total, pagination.partition), "the chat changed
 
 
 def test_a_check_the_chat_moved_under_leaves_its_rules_across_reads_inconclusive_and_passes_the_rest():
-    explained = verdicts.explain(MOVED, TENANT_KEY)
+    explained = explanation.explain(MOVED, TENANT_KEY)
     assert explained.failed == [] and explained.inconclusive == ["PAGE-TOTAL", "PAGE-PARTITION"]
     assert not explained.unattributed and not explained.stopped
     assert explained.text.startswith("inconclusive (PAGE-TOTAL, PAGE-PARTITION): the chat changed")
@@ -118,7 +118,7 @@ def test_a_check_the_chat_moved_under_leaves_its_rules_across_reads_inconclusive
     statuses = {i: results.by_id[i].status for i in WALK_IDS.split()}
     assert statuses == {"PAGE-PARTITION": "inconclusive", "PAGE-TOTAL": "inconclusive", "PAGE-LENGTH": "pass",
                         "PAGE-HAS-MORE": "pass", "ORDER-ASC": "pass"}
-    assert results.by_id["PAGE-TOTAL"].reasons == [verdicts.explain(MOVED, TENANT_KEY).text]
+    assert results.by_id["PAGE-TOTAL"].reasons == [explanation.explain(MOVED, TENANT_KEY).text]
 
 
 @pytest.mark.parametrize("first_passed", [True, False], ids=["pass then inconclusive", "inconclusive then pass"])
@@ -172,9 +172,9 @@ def test_rules_that_ran_and_held_in_a_failed_test_pass_and_the_others_stay_unver
     from conformance.results import HELD
 
     results = Results("tenant-key", {})
-    explained = verdicts.explain(Violation("PAGE-HAS-MORE", "off by one"), TENANT_KEY)
+    explained = explanation.explain(Violation("PAGE-HAS-MORE", "off by one"), TENANT_KEY)
     results.record("t::walk", "failed", {CHECKS: "PAGE-HAS-MORE PAGE-LENGTH PAGE-PARTITION", FAILED: " ".join(
-        explained.failed), HELD: "PAGE-LENGTH"}, verdicts.first_line(explained.text))
+        explained.failed), HELD: "PAGE-LENGTH"}, explanation.first_line(explained.text))
     statuses = {i: results.by_id[i].status for i in ("PAGE-HAS-MORE", "PAGE-LENGTH", "PAGE-PARTITION")}
     assert statuses == {"PAGE-HAS-MORE": "fail", "PAGE-LENGTH": "pass", "PAGE-PARTITION": "unverified"}
     assert "before its rules ran" in results.by_id["PAGE-PARTITION"].reasons[0]
@@ -206,11 +206,11 @@ def test_each_failed_requirement_of_one_test_keeps_its_own_reason():
     from conformance.violations import Violations
 
     results = Results("tenant-key", {})
-    explained = verdicts.explain(Violations([Violation("PAGE-OFFSET-ECHO", "offset 49"),
+    explained = explanation.explain(Violations([Violation("PAGE-OFFSET-ECHO", "offset 49"),
                                              Violation("PAGE-LIMIT-ECHO", "limit 3")]), TENANT_KEY)
     assert explained.failed == ["PAGE-OFFSET-ECHO", "PAGE-LIMIT-ECHO"]
     props = {CHECKS: "PAGE-OFFSET-ECHO PAGE-LIMIT-ECHO", FAILED: " ".join(explained.failed),
              REASONS: "\n".join(f"{k}\t{v}" for k, v in explained.reasons.items())}
-    results.record("t::page", "failed", props, verdicts.first_line(explained.text))
+    results.record("t::page", "failed", props, explanation.first_line(explained.text))
     assert "limit 3" in results.by_id["PAGE-LIMIT-ECHO"].reasons[0]
     assert "offset 49" in results.by_id["PAGE-OFFSET-ECHO"].reasons[0]

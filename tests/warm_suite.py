@@ -26,6 +26,7 @@ WARM = ("pytest", "xdist", "schemathesis", "hypothesis", "conformance.plugin")
 def main() -> None:
     for name in WARM:
         __import__(name)
+    warm_caches()
     reply = os.fdopen(os.dup(sys.stdout.fileno()), "w", buffering=1)
     for line in sys.stdin:
         run = json.loads(line)
@@ -37,6 +38,44 @@ def main() -> None:
         _, status, usage = os.wait4(pid, 0)
         reply.write(json.dumps({"pid": pid, "exit": os.waitstatus_to_exitcode(status), "maxrss": usage.ru_maxrss})
                     + "\n")
+
+
+def warm_caches() -> None:
+    """What every run reads and keeps (each cached by the suite itself): both specs parsed and their schemas compiled,
+    the shipped datasets checked. A fork finds them done."""
+    from conformance import spec
+    from conformance.dataset import load_dataset
+    from conformance.profiles import PROFILES, default_dataset_path
+
+    for profile in PROFILES:
+        for name in spec.load_spec(profile)["components"]["schemas"]:
+            spec.compiled(profile, name)
+            spec.validator(profile, name)
+        load_dataset(default_dataset_path(profile), profile)
+    # Schemathesis's coverage phase draws the invalid values of an enum (`order`) once per process, the same ones
+    # every time (a cache of its own): drawn here, a fork finds them drawn. Its name is Schemathesis's, not an API:
+    # where it is gone, every run draws them again, as a fresh process does.
+    from schemathesis.specs.openapi.coverage import _schema as coverage
+
+    candidates = getattr(coverage, "_invalid_enum_candidates", None)
+    if callable(candidates):
+        candidates()
+    # The strategies of each operation drawn from once, every mode: what Schemathesis and Hypothesis cache of them
+    # (canonical schemas, compiled patterns) is there before the fork; what a run draws is its own, derandomized.
+    from hypothesis import HealthCheck, find, settings
+    from schemathesis.generation import GenerationMode
+
+    from conformance import fuzzing
+    from conformance.profiles import BY_NAME
+
+    drawing = settings(max_examples=20, database=None, derandomize=True, suppress_health_check=list(HealthCheck))
+    for profile in BY_NAME.values():
+        for operation in fuzzing.load_schema(profile, fuzzing.FuzzSettings()).get_all_operations():
+            for mode in GenerationMode:
+                try:
+                    find(operation.ok().as_strategy(generation_mode=mode), lambda case: False, settings=drawing)
+                except Exception:  # noqa: BLE001 - nothing found, as asked: the drawing is what was wanted
+                    pass
 
 
 def _child(run: dict[str, Any]) -> None:

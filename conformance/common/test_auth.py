@@ -7,7 +7,7 @@ import pytest
 
 from conformance.masking import Secret
 from conformance.near_misses import INVALID_KEY as INVALID, NEAR_MISSES, OTHER_CASE
-from conformance.probes import probe
+from conformance.sends import sends
 from conformance.rules import access, checks
 from conformance.violations import evidence
 
@@ -25,7 +25,7 @@ def test_missing_key_is_answered_401(client, target):
 
 @checks(access.invalid_key_401)
 @pytest.mark.parametrize("key", [INVALID, f"Bearer {INVALID}", "x", "null", ""])
-@probe(lambda target, key: (chat_or_unknown(target), None, Secret(key)), needs=())
+@sends(lambda target, key: (chat_or_unknown(target), None, Secret(key)), needs=())
 def test_invalid_key_is_answered_401(answer, target, key):
     with evidence(answer):
         access.invalid_key_401[target.profile](answer.status, f"a {target.auth_header} that is no tenant's key")
@@ -38,7 +38,7 @@ def near_miss(target, variant):
 
 @checks(access.near_miss_401)
 @pytest.mark.parametrize("variant", list(NEAR_MISSES))
-@probe(near_miss)
+@sends(near_miss)
 def test_near_miss_of_a_valid_key_is_answered_401(answer, target, variant):
     with evidence(answer):
         access.near_miss_401[target.profile](answer.status, f"a near miss of a valid key ({variant})")
@@ -95,7 +95,7 @@ def bad_key_on(target, chat, key):
 @checks(access.key_before_lookup)
 @pytest.mark.parametrize("chat", ["unknown", "foreign"])
 @pytest.mark.parametrize("key", [None, INVALID], ids=["missing key", "invalid key"])
-@probe(bad_key_on, needs=())
+@sends(bad_key_on, needs=())
 def test_bad_key_is_401_before_any_chat_lookup(answer, target, chat, key):
     with evidence(answer):
         access.key_before_lookup[target.profile](answer.status, f"a bad key on a {chat} chat")
@@ -104,7 +104,7 @@ def test_bad_key_is_401_before_any_chat_lookup(answer, target, chat, key):
 @checks(access.key_or_parameter_refused)
 @pytest.mark.parametrize("key", [None, INVALID], ids=["missing key", "invalid key"])
 @pytest.mark.parametrize("query", [{"limit": "101"}, {"offset": "-1"}, {"order": "sideways"}])
-@probe(lambda target, query, key: (chat_or_unknown(target), query, Secret(key) if key else None), needs=())
+@sends(lambda target, query, key: (chat_or_unknown(target), query, Secret(key) if key else None), needs=())
 def test_bad_key_and_bad_parameter_is_rejected(answer, query, key):
     with evidence(answer):
         access.key_or_parameter_refused(answer.status, "a bad key and an invalid parameter")

@@ -6,13 +6,13 @@ empty chat has no messages.
 
 from __future__ import annotations
 
-from conformance.probes import probe
+from conformance.sends import sends
 from conformance.rules import bodies, chats, checks
 from conformance.violations import evidence
 
 
 @checks(chats.unknown_is_404)
-@probe(lambda target, unknown_chat_id: (unknown_chat_id, None, target.api_key), needs=("api_key",))
+@sends(lambda target, unknown_chat_id: (unknown_chat_id, None, target.api_key), needs=("api_key",))
 def test_unknown_chat_is_404(answer, target, unknown_chat_id):
     with evidence(answer):
         chats.unknown_is_404[target.profile](answer.status, "a well-formed chat id that names no chat",
@@ -20,7 +20,7 @@ def test_unknown_chat_is_404(answer, target, unknown_chat_id):
 
 
 @checks(chats.malformed_id_refused)
-@probe(lambda target, malformed_chat_id: (malformed_chat_id, None, target.api_key), needs=("api_key",))
+@sends(lambda target, malformed_chat_id: (malformed_chat_id, None, target.api_key), needs=("api_key",))
 def test_malformed_chat_id_is_refused(answer, target, malformed_chat_id):
     with evidence(answer):
         chats.malformed_id_refused[target.profile](answer.status, f"chat id {malformed_chat_id!r}",
@@ -28,7 +28,7 @@ def test_malformed_chat_id_is_refused(answer, target, malformed_chat_id):
 
 
 @checks(chats.malformed_id_400)
-@probe(lambda target, malformed_chat_id: (malformed_chat_id, None, target.api_key), needs=("api_key",))
+@sends(lambda target, malformed_chat_id: (malformed_chat_id, None, target.api_key), needs=("api_key",))
 def test_malformed_chat_id_is_answered_400_where_the_docs_say_so(answer, target, malformed_chat_id):
     with evidence(answer):
         chats.malformed_id_400[target.profile](answer.status, f"chat id {malformed_chat_id!r}")

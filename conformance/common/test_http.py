@@ -10,7 +10,7 @@ import pytest
 
 from conformance.masking import Secret
 from conformance.near_misses import INVALID_KEY
-from conformance.probes import probe
+from conformance.sends import sends
 from conformance.rules import access, answers, checks, http
 from conformance.violations import evidence
 
@@ -34,7 +34,7 @@ def odd(target, odd_input):
 
 @checks(http.json_content_type, http.error_media_type)
 @pytest.mark.parametrize("label", list(REQUESTS))
-@probe(lambda target, label: REQUESTS[label](target))
+@sends(lambda target, label: REQUESTS[label](target))
 def test_every_answer_is_application_json(answer, target, label):
     with evidence(answer):
         http.json_content_type[target.profile](answer.content_type, answer.status)
@@ -44,7 +44,7 @@ def test_every_answer_is_application_json(answer, target, label):
 
 @checks(answers.ERROR)
 @pytest.mark.parametrize("label", list(ERRORS))
-@probe(lambda target, label: ERRORS[label](target))
+@sends(lambda target, label: ERRORS[label](target))
 def test_every_error_answer_meets_the_rules_of_an_error(answer, target, label):
     with evidence(answer):
         if answer.status < 400:
@@ -54,7 +54,7 @@ def test_every_error_answer_meets_the_rules_of_an_error(answer, target, label):
 
 @checks(access.refusal_carries_no_message)
 @pytest.mark.parametrize("label", list(ERRORS))
-@probe(lambda target, label: ERRORS[label](target))
+@sends(lambda target, label: ERRORS[label](target))
 def test_no_refusal_carries_a_message_of_the_dataset(answer, target, label, need):
     need("dataset")
     with evidence(answer):
@@ -63,7 +63,7 @@ def test_no_refusal_carries_a_message_of_the_dataset(answer, target, label, need
 
 
 @checks(http.no_server_error, http.status_documented)
-@probe(odd)
+@sends(odd)
 def test_odd_input_is_answered_without_a_server_error(answer, target, odd_input):
     with evidence(answer):
         http.no_server_error[target.profile](answer.status)
@@ -72,7 +72,7 @@ def test_odd_input_is_answered_without_a_server_error(answer, target, odd_input)
 
 
 @checks(http.no_internals_in_5xx, http.no_internals)
-@probe(odd)
+@sends(odd)
 def test_no_answer_to_odd_input_exposes_internals(answer, target, odd_input):
     with evidence(answer):
         http.no_internals_in_5xx[target.profile](answer.status, answer.body)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from conformance.probes import probe
+from conformance.sends import sends
 from conformance.rules import answers, checks
 from conformance.rules.registry import PROBED
 
@@ -15,6 +15,6 @@ CASES = [pytest.param(rule, query, marks=checks(rule), id=f"{rule.name}:{answers
 
 
 @pytest.mark.parametrize(("rule", "query"), CASES)
-@probe(lambda target, query: (target.chat_id, list(query), target.api_key))
+@sends(lambda target, query: (target.chat_id, list(query), target.api_key))
 def test_the_answer_to_a_rules_own_request_meets_it(answer, target, rule, query):
     rule[target.profile].on(answers.Probed(answer, query))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from conformance.probes import probe
+from conformance.sends import sends
 from conformance.rules import checks, http, params
 from conformance.tenant_key import live
 from conformance.violations import evidence
@@ -14,7 +14,7 @@ UNKNOWN_PARAMETERS = [{"foo": "1"}, {"page": "2"}, {"sort": "created_at"}, {"cur
 
 @checks(http.no_server_error, params.unknown_ignored)
 @pytest.mark.parametrize("query", UNKNOWN_PARAMETERS, ids=lambda q: "&".join(f"{k}={v}" for k, v in q.items()))
-@probe(lambda target, query: (target.chat_id, query, target.api_key))
+@sends(lambda target, query: (target.chat_id, query, target.api_key))
 def test_unknown_parameters_are_ignored(client, target, answer, query):
     profile = target.profile
     first = [answer]

@@ -10,9 +10,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from conformance import parameters
+from conformance.parameters import DEFAULTS, MAX_LIMIT
 from conformance.profiles import Profile
 from conformance.rules import params
-from conformance.rules.params import DEFAULTS
 
 
 @dataclass(frozen=True)
@@ -44,23 +45,23 @@ class Query:
         problems: list[tuple[Any, str]] = []
         offset, limit, order = DEFAULTS["offset"], DEFAULTS["limit"], DEFAULTS["order"]
         if "offset" in values:
-            if values["offset"].isdigit() and values["offset"].isascii():
-                offset = int(values["offset"])
+            if (number := parameters.integer(values["offset"])) is not None:
+                offset = number
             else:
                 problems.append((params.offset_invalid_refused, f"offset={values['offset']}"))
         if "limit" in values:
             text = values["limit"]
-            if not (text.isdigit() and text.isascii()):
+            if (number := parameters.integer(text)) is None:
                 problems.append((params.limit_invalid_refused, f"limit={text}"))
-            elif int(text) > 100:
+            elif number > MAX_LIMIT:
                 problems.append((params.limit_above_max_refused, f"limit={text}"))
-            elif int(text) == 0:
+            elif number == 0:
                 problems.append((params.limit_zero, "limit=0"))
             else:
-                limit = int(text)
+                limit = number
         if "order" in values:
-            if values["order"].lower() in ("asc", "desc"):
-                order = values["order"].lower()
+            if (read := parameters.order(values["order"].lower())) is not None:  # any case (IMPL-ORDER-CASE)
+                order = read
             else:
                 problems.append((params.order_invalid_refused, f"order={values['order']}"))
         return cls(offset, limit, order, tuple(problems))

@@ -168,11 +168,11 @@ def judge_walk(ledger: Ledger, chat: Any, order: str, limit: int, chain: Sequenc
     with ledger.judging(last, entries, walk=True):
         pages.check_order_across(walk)
     with ledger.judging(last, entries, walk=True):
-        walk.judge(pagination.total)  # a chat that grew under the walk: inconclusive
+        walk.inconclusive_if_moved(pagination.total)  # a chat that grew under the walk: inconclusive
         for page in walk.pages:
             pages.stable_total(walk, page)
     with ledger.judging(last, entries, walk=True):
-        walk.judge(pagination.partition)
+        walk.inconclusive_if_moved(pagination.partition)
         pages.check_partition(walk)
     if walk.moved is None:
         # One message met twice is the partition's to judge; two messages that differ under one id are this rule's.

@@ -6,7 +6,7 @@ import pytest
 
 from conformance.forgeries import FORGERIES, NOT_A_JWT, forged
 from conformance.masking import Secret
-from conformance.probes import probe
+from conformance.sends import sends
 from conformance.rules import access, checks
 from conformance.violations import evidence
 
@@ -18,7 +18,7 @@ def forged_request(target, how):
 
 @checks(access.forged_token_401)
 @pytest.mark.parametrize("how", list(FORGERIES))
-@probe(forged_request)
+@sends(forged_request)
 def test_token_forged_from_the_jwt_without_its_secret_is_answered_401(answer, target, how):
     with evidence(answer):
         access.forged_token_401[target.profile](answer.status, f"the given JWT forged without its secret ({how})")

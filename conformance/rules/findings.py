@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from conformance import parameters
 from conformance.rules import bodies, chats, http, params
 from conformance.rules.registry import Rule
 
@@ -48,7 +49,7 @@ def body_rule(outcome: str, depth: int, item_depth: int, profile: str) -> str:
 
 def negative_rules(query: Mapping[str, Any], message: str) -> list[Rule]:
     """The rule a negative request answered 200 breaks, from its query and Schemathesis's message."""
-    if str(query.get("limit")) == "0":
+    if parameters.integer(query.get("limit")) == 0:
         return [LIMIT_ZERO]
     found = [r for name, r in NEGATIVE_PARAMETERS.items() if f"`{name}`" in message]
     if found and found[0] is params.limit_invalid_refused and "maximum" in message:

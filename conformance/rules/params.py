@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from conformance import parameters
+from conformance.parameters import DEFAULTS
 from conformance.rules.answers import asking
 from conformance.rules.reading import expect_status
 from conformance.rules.registry import fail, rule
-
-DEFAULTS = {"offset": 0, "limit": 50, "order": "asc"}
 
 
 @rule("PARAM-DEFAULTS")
@@ -90,7 +90,7 @@ def repeated_limit(status: int, values: Sequence[str], page: Mapping[str, Any] |
     expect_status(status, [200, 400], "limit=" + "&limit=".join(values))
     if page is None:
         return
-    valid = [int(v) for v in values if v.isdigit() and 1 <= int(v) <= 100] + [DEFAULTS["limit"]]
+    valid = [number for number in map(parameters.limit, values) if number is not None] + [DEFAULTS["limit"]]
     used, messages = page.get("limit"), page.get("messages")
     held = len(messages) if isinstance(messages, list) else 0
     if used not in valid or isinstance(used, bool):

@@ -71,12 +71,12 @@ class Still(Generic[T]):
     marks: tuple[Mark, ...] = ()
     moved: str | None = None
 
-    def judge(self, *rules: Rule) -> None:
+    def inconclusive_if_moved(self, *rules: Rule) -> None:
         """Rules across the reads are judged only if the chat held still: else they are inconclusive."""
-        judge(self.moved, *rules)
+        inconclusive_if_moved(self.moved, *rules)
 
 
-def judge(how_it_moved: str | None, *rules: Rule) -> None:
+def inconclusive_if_moved(how_it_moved: str | None, *rules: Rule) -> None:
     """Raise Inconclusive for these rules if the chat moved under the reads they compare."""
     if not set(rules) <= set(ACROSS_READS):
         raise ValueError(f"only rules across reads can be left inconclusive, not {rules}")
@@ -130,6 +130,6 @@ def compare_still(read: Callable[[], tuple[T, T]], same: Callable[[T, T], bool],
         pair = again
     if same(*pair):
         return pair
-    judge("the chat gained messages between the reads that are compared (in each of "
+    inconclusive_if_moved("the chat gained messages between the reads that are compared (in each of "
           f"{tries} tries)", *rules)
     return pair

@@ -11,12 +11,11 @@ from typing import Any
 from conformance.client import Client, Exchange
 from conformance.profiles import TENANT_KEY
 from conformance.rules import answers, bodies, ordering, pagination, params
-from conformance.rules.params import DEFAULTS
 from conformance.rules.registry import Rule
-from conformance.tenant_key.live import Mark, judge
+from conformance.tenant_key.live import Mark, inconclusive_if_moved
 from conformance.violations import evidence, every, go_on
 
-__all__ = ["DEFAULTS", "EDGES", "Page", "Walk", "check_order_across", "check_page", "check_partition", "check_walk",
+__all__ = ["EDGES", "Page", "Walk", "check_order_across", "check_page", "check_partition", "check_walk",
            "divisor_page_size", "edge_cuts", "layout", "read_page", "stable_total", "tie_groups",
            "walk", "windows_for"]
 MAX_WALK_PAGES = 600
@@ -82,9 +81,9 @@ class Walk:
     marks: tuple[Mark, ...] = ()  # the chat before and after the walk (discovery mode)
     moved: str | None = None  # how the chat changed under the walk in every try; None: it held still
 
-    def judge(self, *rules: Rule) -> None:
+    def inconclusive_if_moved(self, *rules: Rule) -> None:
         """Rules across the walk's pages are judged only if the chat held still under it: else inconclusive."""
-        judge(self.moved, *rules)
+        inconclusive_if_moved(self.moved, *rules)
 
     @property
     def whole(self) -> bool:
@@ -290,7 +289,7 @@ def check_walk(result: Walk) -> None:
         with each:
             check_order_across(result)
         with each:
-            result.judge(*ACROSS_A_WALK)
+            result.inconclusive_if_moved(*ACROSS_A_WALK)
 
 
 def stable_total(result: Walk, page: Page) -> None:

@@ -35,7 +35,7 @@ def test_first_desc_page_holds_the_newest_messages(walks, size):
     everything, desc = seen.value
     first = desc.pages[0]
     with evidence(first.exchange):
-        seen.judge(ordering.newest_first)
+        seen.inconclusive_if_moved(ordering.newest_first)
         on_page = set(first.ids)
         rest = [t for m, t in zip(everything.messages(), everything.instants()) if m["id"] not in on_page]
         ordering.newest_first(first.instants(), rest)
@@ -45,6 +45,6 @@ def test_first_desc_page_holds_the_newest_messages(walks, size):
 @pytest.mark.parametrize("size", [EDGES, 100])
 def test_desc_walk_has_the_same_messages_as_asc(walks, size):
     seen = walks.together((size, "asc"), (size, "desc"))
-    seen.judge(ordering.same_set)
+    seen.inconclusive_if_moved(ordering.same_set)
     asc, desc = seen.value
     ordering.same_set(asc.ids, desc.ids)

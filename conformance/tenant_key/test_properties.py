@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from conformance import fuzzing
+from conformance import fuzzing, parameters
+from conformance.parameters import DEFAULTS, MAX_LIMIT
 from conformance.profiles import TENANT_KEY
 from conformance.rules import answers, bodies, pagination, params
-from conformance.tenant_key.pages import DEFAULTS, read_page
+from conformance.tenant_key.pages import read_page
 from conformance.violations import every
 
 content_exact = bodies.content_exact[TENANT_KEY]
@@ -25,13 +26,11 @@ def page_rules(ctx, response, case):
     sent = fuzzing.SENT.get()
     page = read_page(sent.exchange, None)
     page.instants()  # created_at, whatever was asked
-    try:
-        offset, limit = (int(str(case.query.get(n, DEFAULTS[n]))) for n in ("offset", "limit"))
-    except ValueError:
+    offset, limit = (parameters.integer(case.query.get(n, DEFAULTS[n])) for n in ("offset", "limit"))
+    # ASC read as asc (IMPL-ORDER-CASE)
+    order = parameters.order(str(case.query.get("order", DEFAULTS["order"])).lower())
+    if offset is None or limit is None or limit > MAX_LIMIT or order is None:
         return  # a negative case answered 200: negative_data_rejection judges it
-    order = str(case.query.get("order", DEFAULTS["order"])).lower()  # ASC read as asc (IMPL-ORDER-CASE)
-    if offset < 0 or not 0 <= limit <= 100 or order not in ("asc", "desc"):
-        return
     chat = sent.dataset_chat()
     with every() as each:
         with each:

@@ -10,7 +10,8 @@ from starlette.datastructures import QueryParams
 from starlette.requests import Request
 
 from conformance.dataset import ChatId
-from reference.server import MAX_LIMIT, ApiError, OrgToken, Server, TenantKey
+from conformance.parameters import MAX_LIMIT
+from reference.server import ApiError, OrgToken, Server, TenantKey
 from reference.store import INT64_MAX, Scope, Window
 from reference.variants import Step, patch
 

@@ -10,8 +10,9 @@ from typing import Any
 from starlette.datastructures import QueryParams
 from starlette.requests import Request
 
+from conformance.parameters import MAX_LIMIT, ORDERS
 from reference.alternatives.params import SIGNED, limit_from_zero
-from reference.server import BAD_LIMIT, BAD_OFFSET, BAD_ORDER, MAX_LIMIT, ORDERS, ApiError, Server, TenantKey
+from reference.server import BAD_LIMIT, BAD_OFFSET, BAD_ORDER, ApiError, Server, TenantKey
 from reference.store import Message, Scope, Store, Window
 from reference.variants import Step, patch
 

@@ -10,8 +10,7 @@ from __future__ import annotations
 import pytest
 
 from edges import NginxEdge, ProxyEdge, modsecurity_missing, nginx, nginx_missing, proxy
-from harness import SuiteRun, run_suite, serve
-from test_selftest import PROFILE_ARGS, discovery_args
+from harness import PROFILE_ARGS, SuiteRun, discovery_args, run_suite, serve
 
 MODES = {"dataset": [], "discovery": ["--no-dataset", *discovery_args("tenant-key")]}
 ORG_MODES = {"dataset": PROFILE_ARGS["org-token"],

@@ -7,9 +7,8 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from conformance.catalogue import requirements
-from harness import run_suite, serve
+from harness import PROFILE_ARGS, run_suite, serve
 from reference.variants import pairs
-from test_selftest import PROFILE_ARGS
 
 PAIRS = pairs()
 

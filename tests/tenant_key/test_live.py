@@ -7,8 +7,8 @@ import datetime as dt
 import pytest
 
 from conformance.rules import bodies, ordering, pagination, params
-from conformance.tenant_key.live import (RETRY_GROWTH, TRIES, Mark, Still, compare_still, grew, judge, moved,
-                                         read_still)
+from conformance.tenant_key.live import (RETRY_GROWTH, TRIES, Mark, Still, compare_still, grew, inconclusive_if_moved,
+                                         moved, read_still)
 from conformance.violations import Inconclusive
 
 T0 = dt.datetime(2024, 1, 15, 10, 30, tzinfo=dt.timezone.utc)
@@ -74,15 +74,16 @@ def test_without_a_marker_dataset_mode_reads_once_and_never_moves():
     assert seen == Still(None, (), None)
 
 
-def test_judge_leaves_rules_across_reads_inconclusive_and_nothing_else():
-    judge(None, pagination.total)  # held still: judged by the caller
+def test_inconclusive_if_moved_leaves_rules_across_reads_inconclusive_and_nothing_else():
+    inconclusive_if_moved(None, pagination.total)  # held still: judged by the caller
     with pytest.raises(Inconclusive) as raised:
-        Still(None, (), "the chat changed while it was read").judge(pagination.total, pagination.partition)
+        still = Still(None, (), "the chat changed while it was read")
+        still.inconclusive_if_moved(pagination.total, pagination.partition)
     assert raised.value.rules == (pagination.total, pagination.partition)
     assert "the chat changed while it was read" in raised.value.reason
     for about_one_answer in (pagination.has_more, ordering.ascending, bodies.page_envelope):
         with pytest.raises(ValueError, match="only rules across reads"):
-            judge("moved", about_one_answer)
+            inconclusive_if_moved("moved", about_one_answer)
 
 
 # ------------------------------------------------------------------ two reads compared (live.compare_still)

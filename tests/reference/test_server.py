@@ -29,7 +29,7 @@ from reference.server import TenantKey
 from reference.store import Store
 from reference.variants import Patch, Switch, UnknownSwitch, mutants, problems, registered, variations
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 UNKNOWN_UUID = "00000000-0000-4000-8000-000000000000"
 
 

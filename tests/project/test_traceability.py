@@ -27,7 +27,7 @@ from conformance.catalogue import Requirement, raw_catalogue, requirements
 from conformance.profiles import PROFILES, profile as profile_named
 from conformance.rules import REGISTRY, Kind, Rule, http, ids_of, pagination
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 CONFORMANCE = REPO / "conformance"
 REFERENCE = REPO / "reference"
 RULES_DIR = CONFORMANCE / "rules"
@@ -46,7 +46,7 @@ class Check:
     rules: tuple[Any, ...]  # every argument of its `rules` marks (each should be a registered Rule)
 
     def profiles(self) -> list[str]:
-        return [p for p in PROFILES if self.folder in (COMMON, profile_named(p).checks)]
+        return [p for p in PROFILES if self.folder in (COMMON, profile_named(p).checks_folder)]
 
     def ids(self, profile: str) -> list[str]:
         return ids_of([r for r in self.rules if isinstance(r, Rule)], profile)
@@ -61,7 +61,7 @@ def marks_of(obj: Any) -> list[Any]:
 def rules_in(marks: Iterable[Any], folder: str) -> tuple[Any, ...]:
     """The rules of `rules` marks; a kind of answer stands for its rules of the folder's profiles (every rule of the
     kind runs on each such answer, and the plugin keeps those of the run's profile)."""
-    profiles = [p for p in PROFILES if folder in (COMMON, profile_named(p).checks)]
+    profiles = [p for p in PROFILES if folder in (COMMON, profile_named(p).checks_folder)]
     return tuple(rule for mark in marks if mark.name == "rules" for arg in mark.args
                  for rule in ([r for r in arg.rules if any(r.id_in(p) for p in profiles)] if isinstance(arg, Kind)
                               else [arg]))
@@ -133,7 +133,7 @@ def checks_in_module(module: types.ModuleType, where: str, folder: str) -> tuple
 
 def check_modules() -> list[Path]:
     """conformance/<folder>/test_*.py for each profile's checks folder and common/."""
-    folders = [profile_named(p).checks for p in PROFILES] + [COMMON]
+    folders = [profile_named(p).checks_folder for p in PROFILES] + [COMMON]
     return sorted(path for folder in folders for path in (CONFORMANCE / folder).glob("test_*.py"))
 
 
@@ -272,7 +272,7 @@ def test_a_check_names_the_ids_its_rules_have_in_each_profile_of_its_folder():
     assert common.profiles() == list(PROFILES)
     assert common.ids("tenant-key") == ["PAGE-HAS-MORE", "HTTP-NO-5XX"]
     assert common.ids("org-token") == ["ORG-NO-5XX"]
-    assert Check("x", profile_named("org-token").checks, rules).profiles() == ["org-token"]
+    assert Check("x", profile_named("org-token").checks_folder, rules).profiles() == ["org-token"]
 
 
 # ------------------------------------------------------------------ (a) checks name rules of the registry
@@ -285,8 +285,8 @@ def test_every_check_module_imports_and_every_rules_mark_names_registered_rules(
 @pytest.mark.parametrize("profile", PROFILES)
 def test_each_profile_has_checks_with_rules(profile):
     assert any(c.ids(profile) for c in profile_checks(profile)), (
-        f"no check under conformance/{profile_named(profile).checks}/ or conformance/{COMMON}/ applies a rule of "
-        f"{profile} (@checks)")
+        f"no check under conformance/{profile_named(profile).checks_folder}/ or conformance/{COMMON}/ applies a rule "
+        f"of {profile} (@checks)")
 
 
 def test_every_check_applies_a_rule():
@@ -299,7 +299,7 @@ def test_every_check_applies_a_rule():
 def test_checks_of_a_profile_folder_apply_only_rules_of_their_profile(profile):
     # The plugin keeps a check's rules of the run's profile and drops the rest: a rule of another profile named in
     # a profile's own folder would be dropped silently (shared checks belong in conformance/common/).
-    folder = profile_named(profile).checks
+    folder = profile_named(profile).checks_folder
     foreign = [f"{c.where}: {r!r}" for c in all_checks()[0] if c.folder == folder for r in c.rules
                if isinstance(r, Rule) and r.id_in(profile) is None]
     assert not foreign, f"checks of profile {profile} apply rules it does not have:\n" + "\n".join(foreign)
@@ -311,8 +311,9 @@ def test_checks_of_a_profile_folder_apply_only_rules_of_their_profile(profile):
 def test_every_requirement_is_named_by_a_check_of_its_profile(profile):
     unchecked = {r.id for r in of_profile(profile)} - named_ids(profile)
     assert not unchecked, (
-        f"{len(unchecked)} {profile} requirement(s) no check under conformance/{profile_named(profile).checks}/ or "
-        f"conformance/{COMMON}/ applies a rule of (@checks):\n{headlines(unchecked)}")
+        f"{len(unchecked)} {profile} requirement(s) no check under "
+        f"conformance/{profile_named(profile).checks_folder}/ or conformance/{COMMON}/ applies a rule of (@checks):\n"
+        f"{headlines(unchecked)}")
 
 
 # ------------------------------------------------------------------ (c) every MUST is killed by a mutant

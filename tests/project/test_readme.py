@@ -41,7 +41,7 @@ def test_the_readme_is_one_screen_that_links_every_page_of_the_site():
 def test_the_readmes_failure_is_laid_out_as_the_suite_reports_one():
     from conformance.client import Exchange
     from conformance.profiles import TENANT_KEY
-    from conformance.verdicts import explain
+    from conformance.explanation import explain
     from conformance.violations import Violation
 
     example = README.split("## What a failure looks like")[1].split("```")[1].strip("\n").splitlines()[1:]

@@ -9,11 +9,10 @@ import pytest
 from conformance.catalogue import requirements
 from conformance.profiles import TENANT_KEY
 from conformance.tenant_key.live import ACROSS_READS
-from harness import load_switches, run_suite, serve
+from harness import PROFILE_ARGS, discovery_args, load_switches, run_suite, serve
 
 MUTANTS = load_switches("mutants")
 VARIATIONS = load_switches("variations")
-PROFILE_ARGS = {"tenant-key": [], "org-token": ["--profile", "org-token"]}
 
 
 @pytest.mark.slow
@@ -85,14 +84,3 @@ def test_a_static_chat_is_never_excused_as_a_live_one(mutant):
         run = run_suite("--no-dataset", *discovery_args("tenant-key"), *mutant["suite_args"], base_url=url)
     assert run.report["inconclusive"] == [], f"{mutant['name']}: {run.report['summary']}\n{run.output[-3000:]}"
     assert run.returncode == (1 if any(requirements()[r].level == "MUST" for r in run.failed()) else 0)
-
-
-def discovery_args(profile: str) -> list[str]:
-    """The ids and keys a user of discovery mode passes: those of the shipped dataset, given by hand."""
-    from conformance.dataset import load_dataset
-    from conformance.profiles import default_dataset_path
-
-    data = load_dataset(default_dataset_path(profile), profile)
-    return ["--api-key", data.tenants["primary"], "--foreign-api-key", data.tenants["foreign"],
-            "--chat-id", str(data.roles["populated"]), "--empty-chat-id", str(data.roles["empty"]),
-            "--foreign-chat-id", str(data.roles["foreign"])]

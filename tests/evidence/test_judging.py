@@ -13,7 +13,7 @@ import pytest
 from conformance import evidence, har
 from conformance.evidence.judging import capture_of, judge_part
 from conformance.profiles import profile as profile_named
-from test_passive import captured, odd_requests, relabelled
+from captures import captured, odd_requests, relabelled
 
 TENANT_KEY = profile_named("tenant-key")
 

@@ -15,7 +15,7 @@ import pytest
 
 from conformance import evidence, har
 from conformance.profiles import profile as profile_named
-from test_passive import captured, judged, outcome
+from captures import captured, judged, outcome
 
 TENANT_KEY = profile_named("tenant-key")
 
@@ -164,7 +164,7 @@ def test_a_total_that_is_the_page_length_fails_when_two_reads_of_a_still_chat_ar
     assert not outcome(judged("tenant-key", captured("tenant-key", None)))[0]
 
 
-def judge(entries: list[dict[str, Any]]) -> Mapping[str, evidence.Verdict]:
+def verdicts_of(entries: list[dict[str, Any]]) -> Mapping[str, evidence.Verdict]:
     return evidence.judge_entries(entries, "x", TENANT_KEY, TENANT_KEY.auth_header).verdicts
 
 
@@ -181,16 +181,16 @@ def test_reads_in_either_order_are_held_to_the_same_messages_at_the_same_offsets
     desc["request"]["url"] = desc["request"]["url"].replace("limit=100&order=asc", "limit=5&order=desc")
     newest = [m for e in walk for m in json.loads(e["response"]["content"]["text"])["messages"]][-5:][::-1]
     desc["response"]["content"]["text"] = json.dumps({**first, "limit": 5, "messages": newest, "has_more": True})
-    assert not outcome(judge(entries + [desc]))[0]
+    assert not outcome(verdicts_of(entries + [desc]))[0]
     wrong = copy.deepcopy(desc)
     wrong["response"]["content"]["text"] = json.dumps({**first, "limit": 5, "messages": first["messages"][:5][::-1],
                                                        "has_more": True})
-    verdicts = judge(entries + [wrong])
+    verdicts = verdicts_of(entries + [wrong])
     assert outcome(verdicts)[0] == {"ORDER-SAME-SET"}
     # The same in one order: the loop's first page against a page of 5 at offset 3 showing other messages.
     again = copy.deepcopy(walk[0])
     again["request"]["url"] = again["request"]["url"].replace("offset=0&limit=100", "offset=3&limit=5")
     again["response"]["content"]["text"] = json.dumps({**first, "offset": 3, "limit": 5,
                                                        "messages": first["messages"][10:15]})
-    verdicts = judge(entries + [again])
+    verdicts = verdicts_of(entries + [again])
     assert "PAGE-PARTITION" in outcome(verdicts)[0]

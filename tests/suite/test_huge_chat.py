@@ -8,11 +8,10 @@ from collections.abc import Iterator
 
 import pytest
 
-from harness import run_suite, shipped_dataset
+from harness import discovery_args, run_suite, shipped_dataset
 from reference.app import create_app
 from reference.huge import with_chat_of
 from reference.serve import start_in_thread
-from test_selftest import discovery_args
 
 HUGE = 50_000
 MAX_REQUESTS = 1_000  # the target; the default cap (--max-requests) is 3,000
