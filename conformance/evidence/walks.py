@@ -11,6 +11,7 @@ import datetime as dt
 import hashlib
 import heapq
 import itertools
+import json
 import zlib
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
@@ -139,20 +140,39 @@ class Walked:
 
 def walked_of(messages: Sequence[Mapping[str, Any]]) -> Walked:
     """A chat's whole walk as the comparison of chats reads it. The ids' digests are BLAKE2b (two chats' ids must not
-    collide by chance among millions); a message's is CRC-32, read only where two chats give one id, to tell the same
-    message from another."""
-    first: dict[str, int] = {}
+    collide by chance among millions); a message's is CRC-32 of its canonical text, read only where two chats give one
+    id, to tell the same message from another."""
+    first: dict[str, Mapping[str, Any]] = {}
     for message in messages:
-        key = str(message.get("id"))
-        if key not in first:
-            first[key] = zlib.crc32(orjson.dumps(message, option=orjson.OPT_SORT_KEYS))
+        first.setdefault(str(message.get("id")), message)
     keys = [key.encode("utf-8", "surrogatepass") for key in first]
     ids = array.array("q")
-    ids.frombytes(b"".join(hashlib.blake2b(key, digest_size=8).digest() for key in keys))
+    ids.frombytes(b"".join([hashlib.blake2b(key, digest_size=8).digest() for key in keys]))
     order = sorted(range(len(keys)), key=ids.__getitem__)
-    wholes = list(first.values())
+    wholes = array.array("q", map(zlib.crc32, map(canonical, first.values())))
     return Walked(array.array("q", [ids[i] for i in order]), array.array("q", [wholes[i] for i in order]),
-                  b"\0".join(keys[i] for i in order))
+                  b"\0".join([keys[i] for i in order]))
+
+
+def distinct_ids(messages: Sequence[Mapping[str, Any]]) -> list[Any]:
+    """The id of each distinct message (one met twice counted once: the partition judges that): where every id is
+    given once, the ids as they are; else the messages told apart by their canonical text."""
+    ids = [m.get("id") for m in messages]
+    try:
+        if len(set(ids)) == len(ids):
+            return ids
+    except TypeError:  # an id that is no JSON scalar: the rule says what it makes of it
+        pass
+    return [m.get("id") for m in {canonical(m): m for m in messages}.values()]
+
+
+def canonical(message: Mapping[str, Any]) -> bytes:
+    """A message as JSON text with the keys of every object sorted: two messages are the same where these are (the
+    order of keys aside, 1 and 1.0 and true told apart)."""
+    try:
+        return orjson.dumps(message, option=orjson.OPT_SORT_KEYS)
+    except orjson.JSONEncodeError:  # an integer past 64 bits, which the strict reading keeps exact
+        return json.dumps(message, sort_keys=True, separators=(",", ":")).encode("utf-8", "surrogatepass")
 
 
 def judge_walk(ledger: Ledger, chat: Any, order: str, limit: int, chain: Sequence[Read]) -> pages.Walk:
@@ -176,9 +196,8 @@ def judge_walk(ledger: Ledger, chat: Any, order: str, limit: int, chain: Sequenc
         pages.check_partition(walk)
     if walk.moved is None:
         # One message met twice is the partition's to judge; two messages that differ under one id are this rule's.
-        distinct = {repr(sorted(m.items(), key=lambda kv: kv[0])): m for m in walk.messages()}.values()
         with ledger.judging(last, entries, walk=True):
-            pagination.ids_unique_in_chat({chat: [m.get("id") for m in distinct]})
+            pagination.ids_unique_in_chat({chat: distinct_ids(walk.messages())})
         ledger.situations |= {ties_of(walk), "walk whole"}
         if len(set(walk.ids)) != walk.total:
             ledger.situations.add("walk off its total")

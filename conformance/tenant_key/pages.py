@@ -14,6 +14,7 @@ from conformance.rules import answers, bodies, ordering, pagination, params
 from conformance.rules.params import DEFAULTS
 from conformance.rules.registry import Rule
 from conformance.tenant_key.live import Mark, judge
+from conformance.timestamps import parse_many
 from conformance.violations import evidence, every, go_on
 
 __all__ = ["DEFAULTS", "EDGES", "Page", "Walk", "check_order_across", "check_page", "check_partition", "check_walk",
@@ -41,8 +42,13 @@ class Page:
         rules of a page, its walk and passive judging read them again)."""
         known = self.__dict__.get("_instants")
         if known is None:
+            values = [m["created_at"] for m in self.messages]
             with evidence(self.exchange):
-                known = [created_at(m["created_at"]) for m in self.messages]
+                # The rule on the first (it is told to have run), the rest at once where all are plain RFC 3339;
+                # else the rule on each, which breaks on the first that breaks it.
+                known = [created_at(values[0]), *(parse_many(values[1:]) or [])] if values else []
+                if len(known) != len(values):
+                    known = [created_at(value) for value in values]
             object.__setattr__(self, "_instants", known)
         return list(known)
 
