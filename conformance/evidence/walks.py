@@ -308,6 +308,8 @@ class Rereads:
         same: tuple[list[Any], ...] = ([], [], [], [])  # asc offsets, earlier instants, these, the earlier reads
         mirrored: tuple[list[Any], ...] = ([], [], [], [])
         seen, reads, size = stretch.instants, stretch.reads, len(stretch.instants)
+        if _at_once(stretch, query, total, instants, this):
+            return
         for index, instant in enumerate(instants):
             at = query.offset + index
             position = at if query.order == "asc" else total - 1 - at
@@ -328,6 +330,29 @@ class Rereads:
             if offsets:
                 with ledger.judging(captured.exchange, on, conclusive=False):
                     rule(offsets, before, now_, where, frame)
+
+
+MICROSECOND = dt.timedelta(microseconds=1)
+
+
+def _at_once(stretch: Stretch, query: Query, total: int, instants: Sequence[dt.datetime], this: int) -> bool:
+    """A read whose offsets all fall inside the stretch, where no read showed a message yet (kept at once) or every
+    read showed the same instants (nothing to say): True. Else False, and the read is compared offset by offset."""
+    count = len(instants)
+    start = query.offset if query.order == "asc" else total - query.offset - count  # the asc offsets it covers
+    if start < 0 or start + count > len(stretch.instants):
+        return False
+    now = array.array("q", [(instant - EPOCH) // MICROSECOND for instant in instants])
+    if query.order != "asc":
+        now.reverse()
+    before = stretch.instants[start:start + count]
+    if before == now:
+        return True
+    if before.count(NONE) != count:
+        return False
+    stretch.instants[start:start + count] = now
+    stretch.reads[start:start + count] = array.array("l", [this]) * count
+    return True
 
 
 def _instant(value: int) -> dt.datetime:
