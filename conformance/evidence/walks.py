@@ -7,6 +7,7 @@ a digest of each message for the comparison of chats.
 from __future__ import annotations
 
 import array
+import bisect
 import datetime as dt
 import hashlib
 import heapq
@@ -142,16 +143,14 @@ def walked_of(messages: Sequence[Mapping[str, Any]]) -> Walked:
     """A chat's whole walk as the comparison of chats reads it. The ids' digests are BLAKE2b (two chats' ids must not
     collide by chance among millions); a message's is CRC-32 of its canonical text, read only where two chats give one
     id, to tell the same message from another."""
-    first: dict[str, Mapping[str, Any]] = {}
-    for message in messages:
-        first.setdefault(str(message.get("id")), message)
+    named = list(map(str, [message.get("id") for message in messages]))
+    first = dict(zip(reversed(named), reversed(messages)))  # each id's first message (read backwards: the last kept)
     keys = [key.encode("utf-8", "surrogatepass") for key in first]
-    ids = array.array("q")
-    ids.frombytes(b"".join([hashlib.blake2b(key, digest_size=8).digest() for key in keys]))
-    order = sorted(range(len(keys)), key=ids.__getitem__)
-    wholes = array.array("q", map(zlib.crc32, map(canonical, first.values())))
-    return Walked(array.array("q", [ids[i] for i in order]), array.array("q", [wholes[i] for i in order]),
-                  b"\0".join([keys[i] for i in order]))
+    digests = array.array("q")
+    digests.frombytes(b"".join([hashlib.blake2b(key, digest_size=8).digest() for key in keys]))
+    wholes = [zlib.crc32(canonical(message)) for message in first.values()]
+    ids, messages, names = zip(*sorted(zip(digests, wholes, keys))) if keys else ((), (), ())
+    return Walked(array.array("q", ids), array.array("q", messages), b"\0".join(names))
 
 
 def distinct_ids(messages: Sequence[Mapping[str, Any]]) -> list[Any]:
@@ -222,22 +221,31 @@ def ties_of(walk: pages.Walk) -> str:
 def judge_chat_scope(ledger: Ledger, by_chat: Mapping[str, Walked], first_read: Mapping[str, Captured]) -> None:
     """Whole walks of two chats: no message is in both (each page holds only its chat's messages), and no id is
     given to two messages (an id met in two chats on messages that differ: pagination.ids_unique, not the same
-    message). The chats' sorted digests are merged as streams: no more memory than they hold already."""
+    message). The chats' sorted digests are read a range of values at a time (about SPAN digests): where no digest of
+    the range is in two chats (a set of them says so at once) the range is done, else its digests are merged as
+    streams. Memory: what the chats hold already, and one range."""
     if len(by_chat) < 2:
         return
     ledger.situations.add("two chats walked")
-    chats = list(by_chat)
-    streams = [zip(walked.ids, itertools.repeat(n), walked.messages, itertools.count())
-               for n, walked in enumerate(by_chat.values())]
+    chats, walks = list(by_chat), list(by_chat.values())
     shared: dict[int, list[str]] = defaultdict(list)  # chat number → ids of one message met in two chats
     twice: dict[int, list[str]] = defaultdict(list)  # chat number → ids given to messages that differ in two chats
-    for _, run in itertools.groupby(heapq.merge(*streams), key=lambda item: item[0]):
-        met = list(run)
-        if len({n for _, n, _, _ in met}) < 2:
+    for low, high in _ranges(sum(len(walked.ids) for walked in walks)):
+        cuts = [(bisect.bisect_left(walked.ids, low), bisect.bisect_left(walked.ids, high)) for walked in walks]
+        here = array.array("q")
+        for walked, (start, end) in zip(walks, cuts):
+            here.extend(walked.ids[start:end])
+        if len(set(here)) == len(here):  # each chat's ids are its own already: none is in two chats
             continue
-        for _, n, whole, position in met:
-            same = any(m != n and w == whole for _, m, w, _ in met)
-            (shared if same else twice)[n].append(by_chat[chats[n]].name(position))
+        streams = [zip(walked.ids[start:end], itertools.repeat(n), walked.messages[start:end], itertools.count(start))
+                   for n, (walked, (start, end)) in enumerate(zip(walks, cuts))]
+        for _, run in itertools.groupby(heapq.merge(*streams), key=lambda item: item[0]):
+            met = list(run)
+            if len({n for _, n, _, _ in met}) < 2:
+                continue
+            for _, n, whole, position in met:
+                same = any(m != n and w == whole for _, m, w, _ in met)
+                (shared if same else twice)[n].append(walks[n].name(position))
     if shared:
         ledger.situations.add("chats share messages")
     for n, chat in enumerate(chats):
@@ -247,6 +255,16 @@ def judge_chat_scope(ledger: Ledger, by_chat: Mapping[str, Walked], first_read: 
     first = min((first_read[chat] for chat in chats), key=lambda c: c.index)
     with ledger.judging(first.exchange, [(first.index, first.entry)]):
         pagination.ids_unique({chats[n]: ids for n, ids in sorted(twice.items())})
+
+
+SPAN = 1 << 20  # digests of the chats compared at once
+
+
+def _ranges(count: int) -> list[tuple[int, int]]:
+    """Ranges of 64-bit digests that split `count` digests (spread evenly: they are BLAKE2b's) into about SPAN each."""
+    pieces = count // SPAN + 1
+    bounds = [-(2 ** 63) + piece * (2 ** 64 // pieces) for piece in range(pieces)] + [2 ** 63]
+    return list(zip(bounds, bounds[1:]))
 
 
 # ------------------------------------------------------------------ reads compared within a capture
