@@ -9,10 +9,14 @@ are made at the end, when those facts are known. Every other judgment is made as
 
 from __future__ import annotations
 
+import contextlib
+import functools
+import gc
 import multiprocessing
+import queue
 import zlib
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -173,20 +177,21 @@ def judge_part(entries: Iterable[Mapping[str, Any]], profile: Profile, auth_head
     reader = Reader(auth_header, base_url, attachments)
     judge = Judge(profile)
     count = 0
-    for index, item in enumerate(entries):
-        count += 1
-        mask_credentials(item)
-        captured = reader.read(item, index)
-        if captured is None:
-            continue
-        if share[1] > 1 and isinstance(captured, Captured) and share_of(captured.chat, share[1]) != share[0]:
-            continue
-        if isinstance(captured, str):
-            if share[0] == 0:  # set aside: counted once
-                judge.found.set_aside[captured] += 1
-            continue
-        judge.feed(captured)
-    part = judge.part()
+    with collecting_less():
+        for index, item in enumerate(entries):
+            count += 1
+            mask_credentials(item)
+            captured = reader.read(item, index)
+            if captured is None:
+                continue
+            if share[1] > 1 and isinstance(captured, Captured) and share_of(captured.chat, share[1]) != share[0]:
+                continue
+            if isinstance(captured, str):
+                if share[0] == 0:  # set aside: counted once
+                    judge.found.set_aside[captured] += 1
+                continue
+            judge.feed(captured)
+        part = judge.part()
     part.bodies_missing = reader.bodies_missing if share[0] == 0 else 0
     return part, count
 
@@ -215,29 +220,108 @@ def judge_entries(entries: Iterable[Mapping[str, Any]], source: str, profile: Pr
 
 def judge_source(source: Source, profile: Profile, auth_header: str, base_url: str | None = None,
                  jobs: int = 1) -> Capture:
-    """A capture file judged as a stream; with jobs > 1, its chats shared among that many processes, each reading
-    the file and judging its share, their parts merged."""
+    """A capture file judged as a stream; with jobs > 1, its chats shared among that many processes (judge_shared)."""
+    entries, attachments = source.entries(), source.attachments()
     if jobs <= 1:
-        part, count = judge_part(source.entries(), profile, auth_header, base_url, source.attachments())
-        return capture_of(part, count, source.path, profile, base_url)
+        part, count = judge_part(entries, profile, auth_header, base_url, attachments)
+    else:
+        part, count = judge_shared(entries, profile, auth_header, base_url, attachments, jobs)
+    return capture_of(part, count, source.path, profile, base_url)
+
+
+BATCH = 32  # exchanges sent to a process at once
+WAITING = 4  # batches waiting for each process at most: memory bounded by what is being judged, not by the file
+
+
+def judge_shared(entries: Iterable[Mapping[str, Any]], profile: Profile, auth_header: str, base_url: str | None,
+                 attachments: Attachments | None, jobs: int) -> tuple[Part, int]:
+    """(the Part of the whole capture, every entry counted), its chats shared among `jobs` processes. This process
+    reads each entry once — masks its keys, names them, sets it aside or not — and sends each exchange of the
+    endpoint to the process of its chat's share (share_of), in batches; each judges what it is sent, as one process
+    judges all (a chat and every key that asked it are in one share), and their parts are merged."""
     context = multiprocessing.get_context("spawn")  # a fresh process: no state of this one's run is inherited
-    with context.Pool(jobs) as pool:
-        results = pool.starmap(_judge_share, [(source, profile.name, auth_header, base_url, (k, jobs))
-                                              for k in range(jobs)])
-    parts = [(_received(part), count) for part, count in results]
-    merged = parts[0][0]
-    for part, _ in parts[1:]:
-        merged = merged.merge(part)
-    return capture_of(merged, parts[0][1], source.path, profile, base_url)
+    inboxes = [context.Queue(WAITING) for _ in range(jobs)]
+    results = context.Queue()
+    workers = [context.Process(target=_judge_sent, args=(inbox, results, profile.name), daemon=True)
+               for inbox in inboxes]
+    for worker in workers:
+        worker.start()
+    reader = Reader(auth_header, base_url, attachments)
+    set_aside: Counter[str] = Counter()
+    batches: list[list[Captured]] = [[] for _ in range(jobs)]
+    count = 0
+    try:
+        for index, item in enumerate(entries):
+            count += 1
+            mask_credentials(item)
+            captured = reader.read(item, index)
+            if isinstance(captured, str):
+                set_aside[captured] += 1
+            elif captured is not None:
+                share = share_of(captured.chat, jobs)
+                batches[share].append(captured)
+                if len(batches[share]) >= BATCH:
+                    _send(inboxes[share], batches[share], workers[share])
+                    batches[share] = []
+        for inbox, batch, worker in zip(inboxes, batches, workers):
+            if batch:
+                _send(inbox, batch, worker)
+            _send(inbox, None, worker)
+        parts = [_received(_result(results, workers)) for _ in workers]
+        for worker in workers:
+            worker.join(10)
+    finally:
+        for worker in workers:
+            if worker.is_alive():
+                worker.terminate()
+    merged = functools.reduce(Part.merge, parts)
+    merged.set_aside += set_aside
+    merged.bodies_missing = reader.bodies_missing
+    return merged, count
 
 
-def _judge_share(source: Source, profile_name: str, auth_header: str, base_url: str | None,
-                 share: tuple[int, int]) -> tuple[Part, int]:
+def _send(inbox: Any, batch: list[Captured] | None, worker: Any) -> None:
+    while True:
+        try:
+            inbox.put(batch, timeout=1)
+            return
+        except queue.Full:
+            if not worker.is_alive():
+                raise CaptureError(f"a judging process ended early (exit status {worker.exitcode})") from None
+
+
+def _result(results: Any, workers: list[Any]) -> Part:
+    while True:
+        try:
+            return results.get(timeout=1)
+        except queue.Empty:
+            if any(not w.is_alive() and w.exitcode for w in workers):
+                raise CaptureError("a judging process ended early (exit status "
+                                   f"{next(w.exitcode for w in workers if w.exitcode)})") from None
+
+
+def _judge_sent(inbox: Any, results: Any, profile_name: str) -> None:
+    """A process of judge_shared: the exchanges it is sent, judged until None comes; its part sent back."""
     from conformance.profiles import profile as profile_named
 
-    part, count = judge_part(source.entries(), profile_named(profile_name), auth_header, base_url,
-                             source.attachments(), share)
-    return _sendable(part), count
+    judge = Judge(profile_named(profile_name))
+    with collecting_less():
+        while (batch := inbox.get()) is not None:
+            for captured in batch:
+                judge.feed(captured)
+        results.put(_sendable(judge.part()))
+
+
+@contextlib.contextmanager
+def collecting_less() -> Iterator[None]:
+    """Python's cyclic garbage collector run less often while a capture is judged: each page makes thousands of
+    objects, nearly none in cycles, and the collector's default pace spends a tenth of the time looking for them."""
+    before = gc.get_threshold()
+    gc.set_threshold(max(before[0], 100_000), *before[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
 
 
 # Inconclusive names its rules, whose functions hold lambdas (their readers) that do not pickle: they travel as the
