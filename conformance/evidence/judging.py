@@ -156,6 +156,11 @@ class Capture:
     keys: int  # distinct auth header values (or labels) seen
     bodies_missing: int = 0  # answers whose body the capture keeps in a side file (content._file) not found
 
+    def facts(self) -> dict[str, Any]:
+        """What the reports say of the capture (report.json's "har")."""
+        return {"captured": self.source, "entries": self.entries, "judged": self.judged,
+                "set_aside": dict(self.set_aside), "bodies_missing": self.bodies_missing}
+
     def describe(self) -> str:
         aside = "; ".join(f"{n} {why}" for why, n in self.set_aside.items())
         missing = f"; {missing_bodies(self.bodies_missing)}" if self.bodies_missing else ""

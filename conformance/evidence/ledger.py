@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from conformance import spec
-from conformance.client import Exchange
+from conformance.exchange import Exchange
 from conformance.profiles import Profile
 from conformance.rules import http, ordering, pagination
 from conformance.rules.registry import Rule, watched

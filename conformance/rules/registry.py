@@ -141,7 +141,7 @@ def _tell(req_id: str, held: bool) -> None:
 
 
 def _exchange_in(args: Iterable[Any]) -> Any:
-    from conformance.client import Exchange
+    from conformance.exchange import Exchange
 
     for arg in args:
         if isinstance(arg, Exchange):

@@ -6,9 +6,9 @@ import dataclasses
 import datetime as dt
 import math
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from conformance.client import Client, Exchange
+from conformance.exchange import Exchange
 from conformance.profiles import TENANT_KEY
 from conformance.rules import answers, bodies, ordering, pagination, params
 from conformance.rules.params import DEFAULTS
@@ -16,6 +16,9 @@ from conformance.rules.registry import Rule
 from conformance.tenant_key.live import Mark, judge
 from conformance.timestamps import parse_many
 from conformance.violations import evidence, every, go_on
+
+if TYPE_CHECKING:
+    from conformance.client import Client
 
 __all__ = ["DEFAULTS", "EDGES", "Page", "Walk", "check_order_across", "check_page", "check_partition", "check_walk",
            "divisor_page_size", "edge_cuts", "layout", "read_page", "stable_total", "tie_groups",
