@@ -148,7 +148,10 @@ def walked_of(messages: Sequence[Mapping[str, Any]]) -> Walked:
     keys = [key.encode("utf-8", "surrogatepass") for key in first]
     digests = array.array("q")
     digests.frombytes(b"".join([hashlib.blake2b(key, digest_size=8).digest() for key in keys]))
-    wholes = [zlib.crc32(canonical(message)) for message in first.values()]
+    try:
+        wholes = [zlib.crc32(orjson.dumps(message, option=orjson.OPT_SORT_KEYS)) for message in first.values()]
+    except orjson.JSONEncodeError:  # as canonical() reads it, message by message
+        wholes = [zlib.crc32(canonical(message)) for message in first.values()]
     ids, messages, names = zip(*sorted(zip(digests, wholes, keys))) if keys else ((), (), ())
     return Walked(array.array("q", ids), array.array("q", messages), b"\0".join(names))
 
