@@ -224,10 +224,13 @@ def judge_entries(entries: Iterable[Mapping[str, Any]], source: str, profile: Pr
 
 
 def judge_source(source: Source, profile: Profile, auth_header: str, base_url: str | None = None,
-                 jobs: int = 1) -> Capture:
-    """A capture file judged as a stream; with jobs > 1, its chats shared among that many processes (judge_shared)."""
+                 jobs: int = 1, dask_scheduler: Any = None) -> Capture:
+    """A capture file judged as a stream; with jobs > 1, its chats shared among that many processes (judge_shared);
+    with a Dask scheduler, among that many tasks of its cluster (judge_on_dask)."""
     entries, attachments = source.entries(), source.attachments()
-    if jobs <= 1:
+    if dask_scheduler is not None:
+        part, count = judge_on_dask(source, profile, auth_header, base_url, max(2, jobs), dask_scheduler)
+    elif jobs <= 1:
         part, count = judge_part(entries, profile, auth_header, base_url, attachments)
     else:
         part, count = judge_shared(entries, profile, auth_header, base_url, attachments, jobs)
@@ -327,6 +330,34 @@ def collecting_less() -> Iterator[None]:
         yield
     finally:
         gc.set_threshold(*before)
+
+
+def judge_on_dask(source: Source, profile: Profile, auth_header: str, base_url: str | None, shares: int,
+                  scheduler: Any) -> tuple[Part, int]:
+    """(the Part of the whole capture, every entry counted), its chats shared among `shares` tasks of a Dask cluster
+    (`scheduler`: its address, tcp://host:8786, or a Cluster object): each task reads the file — a path every worker
+    reaches — and judges the chats of its share (judge_part); their parts are merged here. This process reads the
+    file once too, for its keys only: every credential is masked in the reports it writes."""
+    from dask.distributed import Client  # the optional extra: pip install "chat-messages-conformance[dask]"
+
+    for item in source.entries():
+        mask_credentials(item)
+    with Client(scheduler) as client:
+        futures = client.map(_judge_share, [source] * shares, [profile.name] * shares, [auth_header] * shares,
+                             [base_url] * shares, [(k, shares) for k in range(shares)], pure=False)
+        results = client.gather(futures)
+    merged = functools.reduce(Part.merge, [_received(part) for part, _ in results])
+    return merged, results[0][1]
+
+
+def _judge_share(source: Source, profile_name: str, auth_header: str, base_url: str | None,
+                 share: tuple[int, int]) -> tuple[Part, int]:
+    """A task of judge_on_dask: the file read whole, the chats of its share judged."""
+    from conformance.profiles import profile as profile_named
+
+    part, count = judge_part(source.entries(), profile_named(profile_name), auth_header, base_url,
+                             source.attachments(), share)
+    return _sendable(part), count
 
 
 # Inconclusive names its rules, whose functions hold lambdas (their readers) that do not pickle: they travel as the
