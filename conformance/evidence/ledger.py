@@ -131,13 +131,11 @@ class Judging:
     def __init__(self, ledger: Ledger, exchange: Exchange, entries: Sequence[tuple[int, str]], conclusive: bool,
                  walk: bool) -> None:
         self.ledger, self.entries, self.conclusive, self.walk = ledger, entries, conclusive, walk
-        self.held: list[str] = []
-        self.watching = watched(self._told)
+        held: list[str] = []
+        self.held = held
+        # A closure over the list, not a method of this block: no reference cycle, freed as soon as it ends.
+        self.watching = watched(lambda req_id, ok: held.append(req_id) if ok else None)
         self.evidence = evidence(exchange)
-
-    def _told(self, req_id: str, ok: bool) -> None:
-        if ok:
-            self.held.append(req_id)
 
     def __enter__(self) -> None:
         self.watching.__enter__()

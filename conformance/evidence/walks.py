@@ -260,7 +260,7 @@ def judge_chat_scope(ledger: Ledger, by_chat: Mapping[str, Walked], first_read: 
         pagination.ids_unique({chats[n]: ids for n, ids in sorted(twice.items())})
 
 
-SPAN = 1 << 20  # digests of the chats compared at once
+SPAN = 1 << 18  # digests of the chats compared at once (a set of them: about 16 MB)
 
 
 def _ranges(count: int) -> list[tuple[int, int]]:
