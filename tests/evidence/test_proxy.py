@@ -47,7 +47,8 @@ def through_proxy(upstream: str, report: Path, signal_first: bool = False) -> tu
     report it wrote, and everything it printed."""
     data = shipped_dataset("tenant-key")
     proc = subprocess.Popen([str(MITMDUMP), "-s", addon_path(), "--mode", f"reverse:{upstream}", "--listen-host",
-                             "127.0.0.1", "--listen-port", "0", "--set", f"conformance_report={report}"],
+                             "127.0.0.1", "--listen-port", "0", "--set", f"conformance_report={report}",
+                             "--set", f"confdir={report.parent / 'mitmproxy'}"],  # its CA files: not in $HOME
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, text=True)
     printed = []
     try:
