@@ -1,15 +1,26 @@
 """python -m conformance COMMAND: the suite's commands outside pytest (the suite itself runs as `pytest conformance`).
 
     diff OLD.json NEW.json   what changed between two runs, in Markdown; exit 1 when something regressed
+    addon-path               the path of the mitmproxy add-on that judges live traffic: mitmdump -s PATH
+                             --mode reverse:URL (docs/captured-traffic.md)
 """
 
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 from conformance import diff
 
-COMMANDS = {"diff": diff.main}
+ADDON = Path(__file__).resolve().parent / "evidence" / "proxy.py"
+
+
+def addon_path(args: list[str]) -> int:
+    print(ADDON)
+    return 0
+
+
+COMMANDS = {"diff": diff.main, "addon-path": addon_path}
 
 
 def main(argv: list[str] | None = None) -> int:

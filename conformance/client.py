@@ -6,19 +6,17 @@ ahead, and hands back Exchanges; where a GET goes from here is the transport it 
 
 from __future__ import annotations
 
-import json
-import shlex
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import CancelledError, Future, ThreadPoolExecutor
-from dataclasses import dataclass, field
-from functools import cached_property
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote, urlencode
 
 import httpx
 
-from conformance import edge, strict_json
+from conformance import edge
+from conformance.exchange import Exchange
 from conformance.masking import MASK, REDACTOR, Secret, is_credential
 from conformance.transport.base import ELAPSED, HAR_ID
 from conformance.transport.decoding import ACCEPTED_CODINGS
@@ -26,51 +24,6 @@ from conformance.transport.errors import TargetError
 from conformance.transport.limits import Limits
 
 DEFAULT_HEADERS = {"Accept": "application/json", "Accept-Encoding": ACCEPTED_CODINGS}
-
-
-@dataclass(frozen=True)
-class Exchange:
-    """One GET and its answer. Holds no credential: the auth header is recorded masked."""
-
-    url: str
-    request_headers: tuple[tuple[str, str], ...]
-    status: int
-    headers: dict[str, str] = field(repr=False)
-    body: bytes = field(repr=False)
-    elapsed: float = 0.0
-    resend: Callable[[], Exchange] | None = field(default=None, repr=False, compare=False)  # the same GET again
-    har_id: str | None = field(default=None, compare=False)  # its entry in the HAR file (--record, --from-har)
-
-    @property
-    def content_type(self) -> str:
-        return self.headers.get("content-type", "")
-
-    @cached_property
-    def parsed(self) -> tuple[bool, Any]:
-        try:
-            return True, strict_json.loads(self.body)
-        except strict_json.JSONError:
-            return False, None
-
-    def curl(self) -> str:
-        parts = ["curl", "-X", "GET", shlex.quote(self.url)]
-        for name, value in self.request_headers:
-            parts += ["-H", shlex.quote(f"{name}: {value}")]
-        return " ".join(parts)
-
-    def excerpt(self, limit: int = 800) -> str:
-        """The status, content type and body, with a page's messages counted rather than printed."""
-        ok, value = self.parsed
-        if ok and isinstance(value, dict) and isinstance(value.get("messages"), list):
-            text = json.dumps({k: (f"<{len(v)} messages>" if k == "messages" else v) for k, v in value.items()},
-                              ensure_ascii=False)
-        elif ok and isinstance(value, list) and value:
-            text = f"<JSON array of {len(value)} items; the first: {json.dumps(value[0], ensure_ascii=False)}>"
-        else:
-            text = self.body.decode("utf-8", errors="replace")
-        if len(text) > limit:
-            text = text[:limit] + f"… ({len(self.body)} bytes)"
-        return f"HTTP {self.status} ({self.content_type or 'no content type'})\n{text}"
 
 
 @dataclass(frozen=True)

@@ -52,9 +52,7 @@ def har_facts(settings: Settings, recorded: tuple[Path, int] | None) -> dict[str
     if settings.from_har is not None:
         return {"replayed": settings.from_har.source}
     if settings.capture is not None:
-        capture = settings.capture
-        return {"captured": capture.source, "entries": capture.entries, "judged": capture.judged,
-                "set_aside": dict(capture.set_aside), "bodies_missing": capture.bodies_missing}
+        return settings.capture.facts()
     return None
 
 

@@ -74,6 +74,9 @@ OPTIONS: tuple[Option, ...] = (
            "traffic captured elsewhere passively (a proxy's, gateway's or browser's HAR)"),
     Option("--jobs", "CONFORMANCE_JOBS",
            "--from-har of captured traffic: judge its chats in this many processes", 1, "int"),
+    Option("--dask-scheduler", "CONFORMANCE_DASK_SCHEDULER",
+           "--from-har of captured traffic: judge its chats as --jobs tasks (at least 2) of the Dask cluster at this "
+           "address (tcp://host:8786; pip install \".[dask]\"), each reading the file from a path every worker reaches"),
 )
 
 

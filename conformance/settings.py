@@ -90,7 +90,8 @@ def resolve(config: pytest.Config) -> Settings:
     recording = capture = None
     if from_har:
         recording, capture = _har_file(from_har, profile, value("--no-dataset"), auth_header,
-                                       options.check_base_url(base_url) if base_url else None, value("--jobs"))
+                                       options.check_base_url(base_url) if base_url else None, value("--jobs"),
+                                       value("--dask-scheduler"))
     if recording is not None and base_url:
         raise pytest.UsageError("--from-har and --base-url exclude each other: a replay answers from the file, "
                                 "whose target it names")
@@ -157,15 +158,16 @@ def _check_writable(check: Callable[[str], None], path: str, what: str) -> None:
 
 
 def _har_file(path: str, profile: Profile, discovery: bool, auth_header: str,
-              base_url: str | None, jobs: int = 1) -> tuple[Recording | None, Capture | None]:
+              base_url: str | None, jobs: int = 1,
+              dask_scheduler: str | None = None) -> tuple[Recording | None, Capture | None]:
     """The --from-har file: a recording of a run (written by --record), read whole and checked against this run's
     profile and mode, or traffic captured elsewhere, judged passively as it is read (its keys masked from here on;
-    --jobs: its chats shared among that many processes)."""
+    --jobs: its chats shared among that many processes, or tasks of a Dask cluster)."""
     where = "--from-har / CONFORMANCE_FROM_HAR"
     try:
         source = source_of(path)  # HAR, NDJSON of HAR entries, or a .zip with the bodies in side files
         if not recorded_run(source):
-            return None, judge_source(source, profile, auth_header, base_url, max(1, jobs or 1))
+            return None, judge_source(source, profile, auth_header, base_url, max(1, jobs or 1), dask_scheduler)
         meta, entries = har.parse(read_har(path))
         recording = Recording.of(meta, entries, path)
         if recording is None:

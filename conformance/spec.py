@@ -115,6 +115,7 @@ def _strict(value: Any) -> Any:
     return value
 
 
+@functools.cache
 def documented_statuses(profile: str) -> frozenset[int]:
     spec = load_spec(profile)
     (operation,) = [op["get"] for op in spec["paths"].values()]

@@ -16,6 +16,25 @@ RFC3339 = re.compile(
 FAST_ISOFORMAT = sys.version_info >= (3, 11)
 
 
+# The form fromisoformat reads exactly as parse_rfc3339 does (upper-case T and Z, seconds below 60, offset minutes
+# below 60): many values checked against it at once, by one match of them joined.
+_PLAIN = r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-5][0-9](?:\.[0-9]+)?(?:Z|[+-][0-9]{2}:[0-5][0-9])"
+_PLAIN_LINES = re.compile(f"(?:{_PLAIN}\n)*{_PLAIN}")
+
+
+def parse_many(values: list[object]) -> list[dt.datetime] | None:
+    """parse_rfc3339 of each value, in one pass where every value is of the plain form (a page of 100 in tens of
+    microseconds); None where one is not, or is no real date-time: then parse each, and let each say why."""
+    if not FAST_ISOFORMAT or not values or not all(isinstance(v, str) for v in values):
+        return None
+    if not _PLAIN_LINES.fullmatch("\n".join(values)):  # type: ignore[arg-type]
+        return None
+    try:
+        return list(map(dt.datetime.fromisoformat, values))  # type: ignore[arg-type]
+    except ValueError:
+        return None
+
+
 def parse_rfc3339(value: object) -> dt.datetime:
     """An aware datetime; ValueError for anything that is not RFC 3339 with an offset.
 

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from conformance.client import Exchange
+    from conformance.exchange import Exchange
 
 if sys.version_info < (3, 11):
     from exceptiongroup import BaseExceptionGroup, ExceptionGroup  # Hypothesis's own dependency before 3.11
@@ -154,13 +154,20 @@ def go_on(when: bool = True) -> Iterator[None]:
         yield
 
 
-@contextlib.contextmanager
-def evidence(exchange: Exchange) -> Iterator[None]:
+class evidence:  # noqa: N801 - a context manager used as a function; a class, as it is entered per rule at volume
     """Attach `exchange` (the request and response that showed it) to the Violations raised inside."""
-    try:
-        yield
-    except (Violation, Violations) as raised:
-        for finding in flatten(raised):
-            if isinstance(finding, Violation) and finding.exchange is None:
-                finding.exchange = exchange
-        raise
+
+    __slots__ = ("exchange",)
+
+    def __init__(self, exchange: Exchange) -> None:
+        self.exchange = exchange
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, kind: Any, raised: BaseException | None, traceback: Any) -> bool:
+        if isinstance(raised, (Violation, Violations)):
+            for finding in flatten(raised):
+                if isinstance(finding, Violation) and finding.exchange is None:
+                    finding.exchange = self.exchange
+        return False

@@ -120,3 +120,14 @@ def odd_requests(profile: str, mutant: str | None) -> str:
                                         "tenant-key" else None, headers={header: key}))
             responses.append(client.get("/api/v1/chats/not-an-id/messages", headers={header: key}))
     return json.dumps(har_of(responses))
+
+
+def summary(verdicts: Mapping[str, evidence.Verdict]) -> dict[str, tuple[Any, ...]]:
+    """What a verdict says: failed (how often), passed, exercised, inconclusive, on how many entries it held."""
+    return {req_id: (v.broken_count, v.passed, v.exercised, bool(v.inconclusive), v.held_count, v.lacking)
+            for req_id, v in verdicts.items()}
+
+
+def capture_text(mutant: str | None = None) -> str:
+    """The docs' client and odd requests, with tenants' labels: every kind of judgment (access, walks, chats)."""
+    return relabelled(odd_requests("tenant-key", mutant), "tenant-key")

@@ -75,4 +75,4 @@ def test_a_missing_or_invalid_file_is_one_line_and_exit_2(tmp_path, content, mes
 def test_python_m_conformance_without_a_command_says_how_to_use_it():
     done = subprocess.run([sys.executable, "-m", "conformance"], capture_output=True, text=True, env=env(),
                           cwd=ROOT, timeout=60)
-    assert done.returncode == 2 and "usage: python -m conformance {diff}" in done.stderr
+    assert done.returncode == 2 and "usage: python -m conformance {diff,addon-path}" in done.stderr

@@ -7,7 +7,10 @@ a proxy or a browser) held to the registry's rules. A module per job:
 - exchanges.py — the rules one exchange can show (any answer, keys and tenancy, a 200's body and page);
 - walks.py — what spans exchanges: walks of a chat, reads of a chat compared, chats compared;
 - ledger.py — each requirement's Verdict, the situations the traffic holds (SITUATIONS), ledgers merged;
-- judging.py — one pass over a capture (or its chats shared among processes, --jobs), to a judged Capture.
+- judging.py — one pass over a capture (or its chats shared among processes, --jobs, or the tasks of a Dask
+  cluster), to a judged Capture;
+- reports.py — a judged capture's reports written without pytest (the proxy add-on's);
+- proxy.py — the mitmproxy add-on that judges live traffic as it passes (imported by mitmproxy only).
 
 A rule is judged only where the traffic shows what it needs; a requirement fails where one of its rules broke,
 passes where one actually ran and held on traffic holding the situations where it can break (the registry tells

@@ -9,10 +9,14 @@ are made at the end, when those facts are known. Every other judgment is made as
 
 from __future__ import annotations
 
+import contextlib
+import functools
+import gc
 import multiprocessing
+import queue
 import zlib
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -152,6 +156,11 @@ class Capture:
     keys: int  # distinct auth header values (or labels) seen
     bodies_missing: int = 0  # answers whose body the capture keeps in a side file (content._file) not found
 
+    def facts(self) -> dict[str, Any]:
+        """What the reports say of the capture (report.json's "har")."""
+        return {"captured": self.source, "entries": self.entries, "judged": self.judged,
+                "set_aside": dict(self.set_aside), "bodies_missing": self.bodies_missing}
+
     def describe(self) -> str:
         aside = "; ".join(f"{n} {why}" for why, n in self.set_aside.items())
         missing = f"; {missing_bodies(self.bodies_missing)}" if self.bodies_missing else ""
@@ -173,20 +182,21 @@ def judge_part(entries: Iterable[Mapping[str, Any]], profile: Profile, auth_head
     reader = Reader(auth_header, base_url, attachments)
     judge = Judge(profile)
     count = 0
-    for index, item in enumerate(entries):
-        count += 1
-        mask_credentials(item)
-        captured = reader.read(item, index)
-        if captured is None:
-            continue
-        if share[1] > 1 and isinstance(captured, Captured) and share_of(captured.chat, share[1]) != share[0]:
-            continue
-        if isinstance(captured, str):
-            if share[0] == 0:  # set aside: counted once
-                judge.found.set_aside[captured] += 1
-            continue
-        judge.feed(captured)
-    part = judge.part()
+    with collecting_less():
+        for index, item in enumerate(entries):
+            count += 1
+            mask_credentials(item)
+            captured = reader.read(item, index)
+            if captured is None:
+                continue
+            if share[1] > 1 and isinstance(captured, Captured) and share_of(captured.chat, share[1]) != share[0]:
+                continue
+            if isinstance(captured, str):
+                if share[0] == 0:  # set aside: counted once
+                    judge.found.set_aside[captured] += 1
+                continue
+            judge.feed(captured)
+        part = judge.part()
     part.bodies_missing = reader.bodies_missing if share[0] == 0 else 0
     return part, count
 
@@ -214,25 +224,135 @@ def judge_entries(entries: Iterable[Mapping[str, Any]], source: str, profile: Pr
 
 
 def judge_source(source: Source, profile: Profile, auth_header: str, base_url: str | None = None,
-                 jobs: int = 1) -> Capture:
-    """A capture file judged as a stream; with jobs > 1, its chats shared among that many processes, each reading
-    the file and judging its share, their parts merged."""
-    if jobs <= 1:
-        part, count = judge_part(source.entries(), profile, auth_header, base_url, source.attachments())
-        return capture_of(part, count, source.path, profile, base_url)
+                 jobs: int = 1, dask_scheduler: Any = None) -> Capture:
+    """A capture file judged as a stream; with jobs > 1, its chats shared among that many processes (judge_shared);
+    with a Dask scheduler, among that many tasks of its cluster (judge_on_dask)."""
+    entries, attachments = source.entries(), source.attachments()
+    if dask_scheduler is not None:
+        part, count = judge_on_dask(source, profile, auth_header, base_url, max(2, jobs), dask_scheduler)
+    elif jobs <= 1:
+        part, count = judge_part(entries, profile, auth_header, base_url, attachments)
+    else:
+        part, count = judge_shared(entries, profile, auth_header, base_url, attachments, jobs)
+    return capture_of(part, count, source.path, profile, base_url)
+
+
+BATCH = 32  # exchanges sent to a process at once
+WAITING = 4  # batches waiting for each process at most: memory bounded by what is being judged, not by the file
+
+
+def judge_shared(entries: Iterable[Mapping[str, Any]], profile: Profile, auth_header: str, base_url: str | None,
+                 attachments: Attachments | None, jobs: int) -> tuple[Part, int]:
+    """(the Part of the whole capture, every entry counted), its chats shared among `jobs` processes. This process
+    reads each entry once — masks its keys, names them, sets it aside or not — and sends each exchange of the
+    endpoint to the process of its chat's share (share_of), in batches; each judges what it is sent, as one process
+    judges all (a chat and every key that asked it are in one share), and their parts are merged."""
     context = multiprocessing.get_context("spawn")  # a fresh process: no state of this one's run is inherited
-    with context.Pool(jobs) as pool:
-        results = pool.starmap(_judge_share, [(source, profile.name, auth_header, base_url, (k, jobs))
-                                              for k in range(jobs)])
-    parts = [(_received(part), count) for part, count in results]
-    merged = parts[0][0]
-    for part, _ in parts[1:]:
-        merged = merged.merge(part)
-    return capture_of(merged, parts[0][1], source.path, profile, base_url)
+    inboxes = [context.Queue(WAITING) for _ in range(jobs)]
+    results = context.Queue()
+    workers = [context.Process(target=_judge_sent, args=(inbox, results, profile.name), daemon=True)
+               for inbox in inboxes]
+    for worker in workers:
+        worker.start()
+    reader = Reader(auth_header, base_url, attachments)
+    set_aside: Counter[str] = Counter()
+    batches: list[list[Captured]] = [[] for _ in range(jobs)]
+    count = 0
+    try:
+        for index, item in enumerate(entries):
+            count += 1
+            mask_credentials(item)
+            captured = reader.read(item, index)
+            if isinstance(captured, str):
+                set_aside[captured] += 1
+            elif captured is not None:
+                share = share_of(captured.chat, jobs)
+                batches[share].append(captured)
+                if len(batches[share]) >= BATCH:
+                    _send(inboxes[share], batches[share], workers[share])
+                    batches[share] = []
+        for inbox, batch, worker in zip(inboxes, batches, workers):
+            if batch:
+                _send(inbox, batch, worker)
+            _send(inbox, None, worker)
+        parts = [_received(_result(results, workers)) for _ in workers]
+        for worker in workers:
+            worker.join(10)
+    finally:
+        for worker in workers:
+            if worker.is_alive():
+                worker.terminate()
+    merged = functools.reduce(Part.merge, parts)
+    merged.set_aside += set_aside
+    merged.bodies_missing = reader.bodies_missing
+    return merged, count
+
+
+def _send(inbox: Any, batch: list[Captured] | None, worker: Any) -> None:
+    while True:
+        try:
+            inbox.put(batch, timeout=1)
+            return
+        except queue.Full:
+            if not worker.is_alive():
+                raise CaptureError(f"a judging process ended early (exit status {worker.exitcode})") from None
+
+
+def _result(results: Any, workers: list[Any]) -> Part:
+    while True:
+        try:
+            return results.get(timeout=1)
+        except queue.Empty:
+            if any(not w.is_alive() and w.exitcode for w in workers):
+                raise CaptureError("a judging process ended early (exit status "
+                                   f"{next(w.exitcode for w in workers if w.exitcode)})") from None
+
+
+def _judge_sent(inbox: Any, results: Any, profile_name: str) -> None:
+    """A process of judge_shared: the exchanges it is sent, judged until None comes; its part sent back."""
+    from conformance.profiles import profile as profile_named
+
+    judge = Judge(profile_named(profile_name))
+    with collecting_less():
+        while (batch := inbox.get()) is not None:
+            for captured in batch:
+                judge.feed(captured)
+        results.put(_sendable(judge.part()))
+
+
+@contextlib.contextmanager
+def collecting_less() -> Iterator[None]:
+    """Python's cyclic garbage collector run less often while a capture is judged: each page makes thousands of
+    objects, nearly none in cycles, and the collector's default pace spends a tenth of the time looking for them."""
+    before = gc.get_threshold()
+    gc.set_threshold(max(before[0], 100_000), *before[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
+
+
+def judge_on_dask(source: Source, profile: Profile, auth_header: str, base_url: str | None, shares: int,
+                  scheduler: Any) -> tuple[Part, int]:
+    """(the Part of the whole capture, every entry counted), its chats shared among `shares` tasks of a Dask cluster
+    (`scheduler`: its address, tcp://host:8786, or a Cluster object): each task reads the file — a path every worker
+    reaches — and judges the chats of its share (judge_part); their parts are merged here. This process reads the
+    file once too, for its keys only: every credential is masked in the reports it writes."""
+    from dask.distributed import Client  # the optional extra: pip install "chat-messages-conformance[dask]"
+
+    for item in source.entries():
+        mask_credentials(item)
+    with Client(scheduler) as client:
+        futures = client.map(_judge_share, [source] * shares, [profile.name] * shares, [auth_header] * shares,
+                             [base_url] * shares, [(k, shares) for k in range(shares)], pure=False)
+        results = client.gather(futures)
+    merged = functools.reduce(Part.merge, [_received(part) for part, _ in results])
+    return merged, results[0][1]
 
 
 def _judge_share(source: Source, profile_name: str, auth_header: str, base_url: str | None,
                  share: tuple[int, int]) -> tuple[Part, int]:
+    """A task of judge_on_dask: the file read whole, the chats of its share judged."""
     from conformance.profiles import profile as profile_named
 
     part, count = judge_part(source.entries(), profile_named(profile_name), auth_header, base_url,

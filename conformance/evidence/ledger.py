@@ -8,13 +8,13 @@ entry) and the first few by name, the first SHOWN violations and a count. Ledger
 
 from __future__ import annotations
 
-import contextlib
 from collections import OrderedDict, defaultdict
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from conformance import spec
-from conformance.client import Exchange
+from conformance.exchange import Exchange
 from conformance.profiles import Profile
 from conformance.rules import http, ordering, pagination
 from conformance.rules.registry import Rule, watched
@@ -76,29 +76,13 @@ class Ledger:
         self._recent: OrderedDict[tuple[str, str, str], None] = OrderedDict()
         self.situations: set[str] = set()  # what the traffic holds (SITUATIONS' keys)
 
-    @contextlib.contextmanager
     def judging(self, exchange: Exchange, entries: Sequence[tuple[int, str]], conclusive: bool = True,
-                walk: bool = False) -> Iterator[None]:
+                walk: bool = False) -> Judging:
         """Rules run inside are recorded on these entries ((index, name) each). The block stops at the first finding
         of a rule called alone; a kind of answer (answers.judge) runs every rule of it and gives every finding, as in a
         check. `conclusive=False`: a weaker reading than the requirement's, whose failure counts
         but whose pass proves nothing. `walk`: the rules are across the pages of a walk, each entry one of them."""
-        held: list[str] = []
-        try:
-            with watched(lambda req_id, ok: held.append(req_id) if ok else None), evidence(exchange):
-                yield
-        except (Violation, Violations, Inconclusive) as found:  # every rule the block saw broken, or moved under
-            for finding in flatten(found):
-                if isinstance(finding, Violation):
-                    self.broken(finding, entries, walk)
-                else:
-                    for req_id in {i for r in finding.rules for i in r.ids.values()}:
-                        if len(self.by_id[req_id].inconclusive) < SHOWN:
-                            self.by_id[req_id].inconclusive.append(finding)
-        finally:
-            if conclusive:
-                for req_id in dict.fromkeys(held):
-                    self.by_id[req_id].hold(entries)
+        return Judging(self, exchange, entries, conclusive, walk)
 
     def broken(self, violation: Violation, entries: Sequence[tuple[int, str]], walk: bool) -> None:
         shown = violation.exchange.har_id if violation.exchange is not None else None
@@ -137,6 +121,42 @@ class Ledger:
             if verdict is not None and wanted:
                 verdict.lacking = tuple(SITUATION_NAMES.get(s, s) for s in wanted)
         return verdicts
+
+
+class Judging:
+    """A judging block of a ledger (Ledger.judging): a class, as it is entered a dozen times a page."""
+
+    __slots__ = ("conclusive", "entries", "evidence", "held", "ledger", "walk", "watching")
+
+    def __init__(self, ledger: Ledger, exchange: Exchange, entries: Sequence[tuple[int, str]], conclusive: bool,
+                 walk: bool) -> None:
+        self.ledger, self.entries, self.conclusive, self.walk = ledger, entries, conclusive, walk
+        held: list[str] = []
+        self.held = held
+        # A closure over the list, not a method of this block: no reference cycle, freed as soon as it ends.
+        self.watching = watched(lambda req_id, ok: held.append(req_id) if ok else None)
+        self.evidence = evidence(exchange)
+
+    def __enter__(self) -> None:
+        self.watching.__enter__()
+
+    def __exit__(self, kind: Any, found: BaseException | None, traceback: Any) -> bool:
+        self.watching.__exit__(kind, found, traceback)
+        self.evidence.__exit__(kind, found, traceback)
+        ledger = self.ledger
+        if self.conclusive:
+            for req_id in dict.fromkeys(self.held):
+                ledger.by_id[req_id].hold(self.entries)
+        if not isinstance(found, (Violation, Violations, Inconclusive)):
+            return False
+        for finding in flatten(found):  # every rule the block saw broken, or moved under
+            if isinstance(finding, Violation):
+                ledger.broken(finding, self.entries, self.walk)
+            else:
+                for req_id in {i for r in finding.rules for i in r.ids.values()}:
+                    if len(ledger.by_id[req_id].inconclusive) < SHOWN:
+                        ledger.by_id[req_id].inconclusive.append(finding)
+        return True
 
 
 # What the traffic must hold before a rule that held on it passes: the situations where it can break (those the live

@@ -25,7 +25,7 @@ import ijson
 import orjson
 
 from conformance import har
-from conformance.client import Exchange
+from conformance.exchange import Exchange
 from conformance.masking import REDACTOR
 
 ENDPOINT = re.compile(r"(?P<prefix>.*)/api/v1/chats/(?P<chat>[^/]+)/messages/?")

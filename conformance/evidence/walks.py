@@ -7,10 +7,12 @@ a digest of each message for the comparison of chats.
 from __future__ import annotations
 
 import array
+import bisect
 import datetime as dt
 import hashlib
 import heapq
 import itertools
+import json
 import zlib
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
@@ -139,20 +141,40 @@ class Walked:
 
 def walked_of(messages: Sequence[Mapping[str, Any]]) -> Walked:
     """A chat's whole walk as the comparison of chats reads it. The ids' digests are BLAKE2b (two chats' ids must not
-    collide by chance among millions); a message's is CRC-32, read only where two chats give one id, to tell the same
-    message from another."""
-    first: dict[str, int] = {}
-    for message in messages:
-        key = str(message.get("id"))
-        if key not in first:
-            first[key] = zlib.crc32(orjson.dumps(message, option=orjson.OPT_SORT_KEYS))
+    collide by chance among millions); a message's is CRC-32 of its canonical text, read only where two chats give one
+    id, to tell the same message from another."""
+    named = list(map(str, [message.get("id") for message in messages]))
+    first = dict(zip(reversed(named), reversed(messages)))  # each id's first message (read backwards: the last kept)
     keys = [key.encode("utf-8", "surrogatepass") for key in first]
-    ids = array.array("q")
-    ids.frombytes(b"".join(hashlib.blake2b(key, digest_size=8).digest() for key in keys))
-    order = sorted(range(len(keys)), key=ids.__getitem__)
-    wholes = list(first.values())
-    return Walked(array.array("q", [ids[i] for i in order]), array.array("q", [wholes[i] for i in order]),
-                  b"\0".join(keys[i] for i in order))
+    digests = array.array("q")
+    digests.frombytes(b"".join([hashlib.blake2b(key, digest_size=8).digest() for key in keys]))
+    try:
+        wholes = [zlib.crc32(orjson.dumps(message, option=orjson.OPT_SORT_KEYS)) for message in first.values()]
+    except orjson.JSONEncodeError:  # as canonical() reads it, message by message
+        wholes = [zlib.crc32(canonical(message)) for message in first.values()]
+    ids, messages, names = zip(*sorted(zip(digests, wholes, keys))) if keys else ((), (), ())
+    return Walked(array.array("q", ids), array.array("q", messages), b"\0".join(names))
+
+
+def distinct_ids(messages: Sequence[Mapping[str, Any]]) -> list[Any]:
+    """The id of each distinct message (one met twice counted once: the partition judges that): where every id is
+    given once, the ids as they are; else the messages told apart by their canonical text."""
+    ids = [m.get("id") for m in messages]
+    try:
+        if len(set(ids)) == len(ids):
+            return ids
+    except TypeError:  # an id that is no JSON scalar: the rule says what it makes of it
+        pass
+    return [m.get("id") for m in {canonical(m): m for m in messages}.values()]
+
+
+def canonical(message: Mapping[str, Any]) -> bytes:
+    """A message as JSON text with the keys of every object sorted: two messages are the same where these are (the
+    order of keys aside, 1 and 1.0 and true told apart)."""
+    try:
+        return orjson.dumps(message, option=orjson.OPT_SORT_KEYS)
+    except orjson.JSONEncodeError:  # an integer past 64 bits, which the strict reading keeps exact
+        return json.dumps(message, sort_keys=True, separators=(",", ":")).encode("utf-8", "surrogatepass")
 
 
 def judge_walk(ledger: Ledger, chat: Any, order: str, limit: int, chain: Sequence[Read]) -> pages.Walk:
@@ -176,9 +198,8 @@ def judge_walk(ledger: Ledger, chat: Any, order: str, limit: int, chain: Sequenc
         pages.check_partition(walk)
     if walk.moved is None:
         # One message met twice is the partition's to judge; two messages that differ under one id are this rule's.
-        distinct = {repr(sorted(m.items(), key=lambda kv: kv[0])): m for m in walk.messages()}.values()
         with ledger.judging(last, entries, walk=True):
-            pagination.ids_unique_in_chat({chat: [m.get("id") for m in distinct]})
+            pagination.ids_unique_in_chat({chat: distinct_ids(walk.messages())})
         ledger.situations |= {ties_of(walk), "walk whole"}
         if len(set(walk.ids)) != walk.total:
             ledger.situations.add("walk off its total")
@@ -203,22 +224,31 @@ def ties_of(walk: pages.Walk) -> str:
 def judge_chat_scope(ledger: Ledger, by_chat: Mapping[str, Walked], first_read: Mapping[str, Captured]) -> None:
     """Whole walks of two chats: no message is in both (each page holds only its chat's messages), and no id is
     given to two messages (an id met in two chats on messages that differ: pagination.ids_unique, not the same
-    message). The chats' sorted digests are merged as streams: no more memory than they hold already."""
+    message). The chats' sorted digests are read a range of values at a time (about SPAN digests): where no digest of
+    the range is in two chats (a set of them says so at once) the range is done, else its digests are merged as
+    streams. Memory: what the chats hold already, and one range."""
     if len(by_chat) < 2:
         return
     ledger.situations.add("two chats walked")
-    chats = list(by_chat)
-    streams = [zip(walked.ids, itertools.repeat(n), walked.messages, itertools.count())
-               for n, walked in enumerate(by_chat.values())]
+    chats, walks = list(by_chat), list(by_chat.values())
     shared: dict[int, list[str]] = defaultdict(list)  # chat number → ids of one message met in two chats
     twice: dict[int, list[str]] = defaultdict(list)  # chat number → ids given to messages that differ in two chats
-    for _, run in itertools.groupby(heapq.merge(*streams), key=lambda item: item[0]):
-        met = list(run)
-        if len({n for _, n, _, _ in met}) < 2:
+    for low, high in _ranges(sum(len(walked.ids) for walked in walks)):
+        cuts = [(bisect.bisect_left(walked.ids, low), bisect.bisect_left(walked.ids, high)) for walked in walks]
+        here = array.array("q")
+        for walked, (start, end) in zip(walks, cuts):
+            here.extend(walked.ids[start:end])
+        if len(set(here)) == len(here):  # each chat's ids are its own already: none is in two chats
             continue
-        for _, n, whole, position in met:
-            same = any(m != n and w == whole for _, m, w, _ in met)
-            (shared if same else twice)[n].append(by_chat[chats[n]].name(position))
+        streams = [zip(walked.ids[start:end], itertools.repeat(n), walked.messages[start:end], itertools.count(start))
+                   for n, (walked, (start, end)) in enumerate(zip(walks, cuts))]
+        for _, run in itertools.groupby(heapq.merge(*streams), key=lambda item: item[0]):
+            met = list(run)
+            if len({n for _, n, _, _ in met}) < 2:
+                continue
+            for _, n, whole, position in met:
+                same = any(m != n and w == whole for _, m, w, _ in met)
+                (shared if same else twice)[n].append(walks[n].name(position))
     if shared:
         ledger.situations.add("chats share messages")
     for n, chat in enumerate(chats):
@@ -228,6 +258,16 @@ def judge_chat_scope(ledger: Ledger, by_chat: Mapping[str, Walked], first_read: 
     first = min((first_read[chat] for chat in chats), key=lambda c: c.index)
     with ledger.judging(first.exchange, [(first.index, first.entry)]):
         pagination.ids_unique({chats[n]: ids for n, ids in sorted(twice.items())})
+
+
+SPAN = 1 << 18  # digests of the chats compared at once (a set of them: about 16 MB)
+
+
+def _ranges(count: int) -> list[tuple[int, int]]:
+    """Ranges of 64-bit digests that split `count` digests (spread evenly: they are BLAKE2b's) into about SPAN each."""
+    pieces = count // SPAN + 1
+    bounds = [-(2 ** 63) + piece * (2 ** 64 // pieces) for piece in range(pieces)] + [2 ** 63]
+    return list(zip(bounds, bounds[1:]))
 
 
 # ------------------------------------------------------------------ reads compared within a capture
@@ -289,6 +329,8 @@ class Rereads:
         same: tuple[list[Any], ...] = ([], [], [], [])  # asc offsets, earlier instants, these, the earlier reads
         mirrored: tuple[list[Any], ...] = ([], [], [], [])
         seen, reads, size = stretch.instants, stretch.reads, len(stretch.instants)
+        if _at_once(stretch, query, total, instants, this):
+            return
         for index, instant in enumerate(instants):
             at = query.offset + index
             position = at if query.order == "asc" else total - 1 - at
@@ -309,6 +351,29 @@ class Rereads:
             if offsets:
                 with ledger.judging(captured.exchange, on, conclusive=False):
                     rule(offsets, before, now_, where, frame)
+
+
+MICROSECOND = dt.timedelta(microseconds=1)
+
+
+def _at_once(stretch: Stretch, query: Query, total: int, instants: Sequence[dt.datetime], this: int) -> bool:
+    """A read whose offsets all fall inside the stretch, where no read showed a message yet (kept at once) or every
+    read showed the same instants (nothing to say): True. Else False, and the read is compared offset by offset."""
+    count = len(instants)
+    start = query.offset if query.order == "asc" else total - query.offset - count  # the asc offsets it covers
+    if start < 0 or start + count > len(stretch.instants):
+        return False
+    now = array.array("q", [(instant - EPOCH) // MICROSECOND for instant in instants])
+    if query.order != "asc":
+        now.reverse()
+    before = stretch.instants[start:start + count]
+    if before == now:
+        return True
+    if before.count(NONE) != count:
+        return False
+    stretch.instants[start:start + count] = now
+    stretch.reads[start:start + count] = array.array("l", [this]) * count
+    return True
 
 
 def _instant(value: int) -> dt.datetime:

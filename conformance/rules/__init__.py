@@ -7,8 +7,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
-
 # In this order: the rules of a kind of answer (answers.py) apply in the order they are registered.
 from conformance.rules import access, answers, bodies, chats, http, pagination, ordering, params  # noqa: F401, I001
 from conformance.rules.registry import REGISTRY, Kind, Rule, check_catalogue, expand, ids_of
@@ -19,6 +17,8 @@ check_catalogue()
 def checks(*rules: Rule | Kind) -> Any:
     """Mark a check with the rules it applies (a kind of answer: every rule on it): its requirement ids in the run's
     profile come from them."""
+    import pytest  # only checks need it: passive judging runs without pytest too (the proxy add-on)
+
     return pytest.mark.rules(*rules)
 
 

@@ -9,7 +9,6 @@ Level and statement come from the catalogue; `check_catalogue()` holds the two a
 
 from __future__ import annotations
 
-import contextlib
 import contextvars
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -115,14 +114,19 @@ _WATCHERS: contextvars.ContextVar[tuple[Callable[[str, bool], None], ...]] = con
     "rule_watchers", default=())
 
 
-@contextlib.contextmanager
-def watched(callback: Callable[[str, bool], None]) -> Iterator[None]:
+class watched:  # noqa: N801 - a context manager used as a function; a class, as it is entered per rule at volume
     """Within the block, callback(requirement id, held) is called for every rule that runs in this context."""
-    token = _WATCHERS.set((*_WATCHERS.get(), callback))
-    try:
-        yield
-    finally:
-        _WATCHERS.reset(token)
+
+    __slots__ = ("callback", "token")
+
+    def __init__(self, callback: Callable[[str, bool], None]) -> None:
+        self.callback = callback
+
+    def __enter__(self) -> None:
+        self.token = _WATCHERS.set((*_WATCHERS.get(), self.callback))
+
+    def __exit__(self, *raised: Any) -> None:
+        _WATCHERS.reset(self.token)
 
 
 def vouch(req_id: str) -> None:
@@ -137,7 +141,7 @@ def _tell(req_id: str, held: bool) -> None:
 
 
 def _exchange_in(args: Iterable[Any]) -> Any:
-    from conformance.client import Exchange
+    from conformance.exchange import Exchange
 
     for arg in args:
         if isinstance(arg, Exchange):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 import random
+import re
 
 import pytest
 
@@ -77,9 +78,25 @@ def test_internals_are_found_form_by_form_as_the_one_pattern_finds_them():
     pieces = ["at ", "xat ", "panic: ", "apanic: ", "pq: ", " ORA-12345 ", "ORA-123456", "SQLITE_BUSY", "xSQLITE_X",
               "System.IO.FileException", "at foo.Bar(Baz.java:12)", "at x (/a/b.js:1:2)", "hello", " ", "é", "_",
               "Traceback (most recent call last)", 'File "x.py", line 3', "goroutine 1 [running]:", "x.php on line 4",
-              "at A.B() in C:line 5"]
+              "at A.B() in C:line 5", "main.go:12 +0x1f", "x.rb:3:in `y'", "PHP Fatal error", "Stack trace:\n#0 ",
+              "x.php(12)", "panicked at ", "RUST_BACKTRACE", "SQLSTATE", "invalid input syntax for type", "psycopg",
+              "sqlite3.OperationalError", "You have an error in your SQL syntax", "duplicate key value violates",
+              'File \\"x.py\\", line 3']
     chance = random.Random(1)
     for _ in range(5000):
         text = "".join(chance.choice(pieces) for _ in range(chance.randint(0, 6)))
         match = http.INTERNALS.search(text)
         assert http._internals(text.encode()) == (match.group(0) if match else None), text
+
+
+@pytest.mark.parametrize(("needle", "form"), http.INTERNALS_FORMS)
+def test_each_form_of_internals_holds_its_literal(needle, form):
+    assert needle in re.sub(r"\\(.)", r"\1", form)  # the literal is written in the form (its escapes read)
+
+
+def test_timestamps_of_a_page_read_at_once_as_each_alone():
+    values = ["2024-01-15T10:30:00Z", "2024-01-15T10:30:00.1234567+05:30", "2024-01-15T10:30:00-00:00"]
+    assert timestamps.parse_many(values) == [timestamps.parse_rfc3339(v) for v in values]
+    for odd in ("2024-01-15T10:30:60Z", "2024-01-15t10:30:00Z", "2024-01-15T10:30:00+00:99", "2024-02-30T10:30:00Z",
+                "2024-01-15T10:30:00Z\n2024-01-15T10:30:00Z", 5, "2024-01-15T10:30:00"):
+        assert timestamps.parse_many([*values, odd]) is None, odd  # each is read alone, and says why

@@ -1,5 +1,5 @@
 """conformance/evidence/ at volume: a capture read as a stream (HAR, NDJSON) judges as one read whole, and its chats
-shared among parts (--jobs) give, merged in any grouping, the verdicts of one process."""
+shared among parts (--jobs, or the tasks of a Dask cluster) give, merged in any grouping, the verdicts of one process."""
 
 from __future__ import annotations
 
@@ -13,20 +13,9 @@ import pytest
 from conformance import evidence, har
 from conformance.evidence.judging import capture_of, judge_part
 from conformance.profiles import profile as profile_named
-from captures import captured, odd_requests, relabelled
+from captures import capture_text, captured, odd_requests, relabelled, summary
 
 TENANT_KEY = profile_named("tenant-key")
-
-
-def summary(verdicts: Mapping[str, evidence.Verdict]) -> dict[str, tuple[Any, ...]]:
-    """What a verdict says: failed (how often), passed, exercised, inconclusive, on how many entries it held."""
-    return {req_id: (v.broken_count, v.passed, v.exercised, bool(v.inconclusive), v.held_count, v.lacking)
-            for req_id, v in verdicts.items()}
-
-
-def capture_text(mutant: str | None = None) -> str:
-    """The docs' client and odd requests, with tenants' labels: every kind of judgment (access, walks, chats)."""
-    return relabelled(odd_requests("tenant-key", mutant), "tenant-key")
 
 
 def in_memory(text: str) -> evidence.Capture:
@@ -92,3 +81,17 @@ def test_jobs_in_processes_give_the_verdict_of_one(tmp_path: Path):
     assert two.describe() == one.describe()
     broken = next(v for v in two.verdicts.values() if v.broken).broken[0]
     assert broken.exchange is not None and broken.exchange.har_id  # violations come back whole, with their evidence
+
+
+def test_a_capture_judged_on_a_local_dask_cluster_gives_the_verdict_of_one_process(tmp_path: Path):
+    distributed = pytest.importorskip("dask.distributed", reason="the optional extra is absent: pip install '.[dask]'")
+    path = tmp_path / "capture.har"
+    path.write_text(capture_text("has-more-full-page"), encoding="utf-8")
+    source = evidence.source_of(str(path))
+    one = evidence.judge_source(source, TENANT_KEY, TENANT_KEY.auth_header)
+    with distributed.LocalCluster(n_workers=2, processes=True, threads_per_worker=1, host="127.0.0.1",
+                                  dashboard_address=None) as cluster:
+        on_dask = evidence.judge_source(source, TENANT_KEY, TENANT_KEY.auth_header, jobs=3, dask_scheduler=cluster)
+    assert summary(on_dask.verdicts) == summary(one.verdicts)
+    assert on_dask.describe() == one.describe()
+    assert any(v.broken for v in on_dask.verdicts.values())  # violations come back from the workers whole
