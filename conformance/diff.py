@@ -13,7 +13,6 @@ import json
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from conformance.statuses import marked
 

@@ -4,7 +4,6 @@ shared among parts (--jobs, or the tasks of a Dask cluster) give, merged in any 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +12,7 @@ import pytest
 from conformance import evidence, har
 from conformance.evidence.judging import capture_of, judge_part
 from conformance.profiles import profile as profile_named
-from captures import capture_text, captured, odd_requests, relabelled, summary
+from captures import capture_text, captured, summary
 
 TENANT_KEY = profile_named("tenant-key")
 
