@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from conformance import edge
 from conformance.catalogue import Requirement, for_profile
 from conformance.statuses import UNJUDGED
-from conformance.transport.throttling import Throttling
+from conformance.transport.budget import Throttling
 
 # user_properties keys a test report carries (they survive xdist's serialisation)
 CHECKS = "conformance_requirements"

@@ -12,8 +12,8 @@ from conformance.results import Results
 from conformance.transport import stack
 from conformance.transport.errors import BudgetExhausted, ThrottleExhausted
 from conformance.transport.limits import Limits
-from conformance.transport.throttling import (BACKOFF, MAX_BACKOFF, MAX_WAIT, MIN_WAIT, UNAVAILABLE_RESENDS,
-                                              ThrottleBudget, Throttling, retry_after, told_wait)
+from conformance.transport.budget import MAX_WAIT, MIN_WAIT, ThrottleBudget, Throttling
+from conformance.transport.throttling import BACKOFF, MAX_BACKOFF, UNAVAILABLE_RESENDS, retry_after, told_wait
 from fakes import scripted_server
 from harness import run_suite, serve
 
@@ -69,7 +69,7 @@ def test_a_503_without_retry_after_that_repeats_is_the_answer():
 def waited_in_turn(monkeypatch):
     """The budget's clock moves by each wait it gives: waits taken one after another, as one request takes them."""
     now = [100.0]
-    monkeypatch.setattr("conformance.transport.throttling.monotonic", lambda: now[0])
+    monkeypatch.setattr("conformance.transport.budget.monotonic", lambda: now[0])
     original = ThrottleBudget.take
 
     def take(self, told):
@@ -90,7 +90,7 @@ def test_each_wait_is_floored_and_capped_and_counted(waited_in_turn):
 
 def test_concurrent_waits_count_the_wall_clock_time_once(monkeypatch):
     now = [100.0]
-    monkeypatch.setattr("conformance.transport.throttling.monotonic", lambda: now[0])
+    monkeypatch.setattr("conformance.transport.budget.monotonic", lambda: now[0])
     budget = ThrottleBudget(max_total=3)
     assert [budget.take(2) for _ in range(4)] == [2, 2, 2, 2]  # four requests in flight, throttled together
     assert budget.so_far() == Throttling(4, 2.0)
@@ -131,7 +131,7 @@ def no_sleep(monkeypatch):
     """The client's waits, recorded instead of slept."""
     slept = Slept()
     monkeypatch.setattr("conformance.transport.limits.time.sleep", slept.append)
-    monkeypatch.setattr("conformance.transport.throttling.monotonic", slept.clock)
+    monkeypatch.setattr("conformance.transport.budget.monotonic", slept.clock)
     pause = Limits.pause
 
     def paused(self, seconds):

@@ -5,5 +5,6 @@ Outermost first: throttling.py (429/503 waited out and sent again), recording.py
 resend.py (a reset or a cold start sent again; failures said as errors.py's), silence.py (a target gone silent stops
 the run), limits.py (request budget, rate, run time, one in flight while throttled), then live.py (the network:
 deadlines.py bounds each request end to end, decoding.py its body) or replay.py (--from-har: a recording, no socket).
-base.py holds what the layers share.
+base.py holds what the layers share; budget.py the time a process may wait for a throttling target and its tally
+(plain data, read by the reports without the HTTP client).
 """

@@ -13,7 +13,7 @@ import httpx
 
 from conformance.transport.base import Layer
 from conformance.transport.errors import BudgetExhausted, DurationExceeded, Interrupted
-from conformance.transport.throttling import ThrottleBudget
+from conformance.transport.budget import ThrottleBudget
 
 SLOWED_INTERVAL = 0.1  # seconds between requests after the first throttle of a run with no --rate-limit (10/s)
 SLOWEST_INTERVAL = 1.0  # however often the target throttles, the run still sends a request a second
