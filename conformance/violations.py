@@ -154,8 +154,8 @@ def go_on(when: bool = True) -> Iterator[None]:
         yield
 
 
-class evidence:  # noqa: N801 - a context manager used as a function; a class, as it is entered per rule at volume
-    """Attach `exchange` (the request and response that showed it) to the Violations raised inside."""
+class citing:  # noqa: N801 - a context manager used as a function; a class, as it is entered per rule at volume
+    """Cite `exchange` (the request and response that showed it) in the Violations raised inside: `with citing(answer):`."""
 
     __slots__ = ("exchange",)
 

@@ -5,12 +5,20 @@ from __future__ import annotations
 import pytest
 
 from conformance import explanation
-from conformance.transport.errors import BudgetExhausted, DurationExceeded
 from conformance.fuzzing import GeneratedCaseFailed
 from conformance.profiles import TENANT_KEY, profile
 from conformance.report import render_markdown, report_data
-from conformance.results import CHECKS, FAILED, INCONCLUSIVE, STOPPED, UNATTRIBUTED, Results
+from conformance.results import (
+    CHECKS,
+    FAILED,
+    INCONCLUSIVE,
+    STOPPED,
+    UNATTRIBUTED,
+    Results,
+)
 from conformance.rules import ordering, pagination
+from conformance.transport.budget import Throttling
+from conformance.transport.errors import BudgetExhausted, DurationExceeded
 from conformance.violations import Inconclusive, Violation
 
 PROPERTY_TEST_IDS = "HTTP-NO-5XX HTTP-STATUS-DOCUMENTED ENV-SHAPE PAGE-HAS-MORE ORDER-ASC"
@@ -214,3 +222,17 @@ def test_each_failed_requirement_of_one_test_keeps_its_own_reason():
     results.record("t::page", "failed", props, explanation.first_line(explained.text))
     assert "limit 3" in results.by_id["PAGE-LIMIT-ECHO"].reasons[0]
     assert "offset 49" in results.by_id["PAGE-OFFSET-ECHO"].reasons[0]
+
+
+# ------------------------------------------------------------------ reporting, across processes
+
+def test_throttling_is_summed_over_processes_keeping_each_ones_latest():
+    results = Results("org-token", {})
+    for value in ("gw0 1 1.000", "gw1 2 2.500", "gw0 3 3.000", "gw0 2 2.000", "main 1 0.100"):
+        results.note_throttling(value)
+    assert results.throttling == Throttling(6, pytest.approx(5.6))
+    assert "throttled 6× (6 s waited)" in results.summary_line()
+
+
+def test_an_unthrottled_run_says_nothing_of_it():
+    assert "throttled" not in Results("org-token", {}).summary_line()

@@ -9,7 +9,7 @@ from conformance.masking import Secret
 from conformance.near_misses import INVALID_KEY as INVALID, NEAR_MISSES, OTHER_CASE
 from conformance.sends import sends
 from conformance.rules import access, checks
-from conformance.violations import evidence
+from conformance.violations import citing
 
 
 def chat_or_unknown(target):
@@ -19,7 +19,7 @@ def chat_or_unknown(target):
 @checks(access.missing_key_401)
 def test_missing_key_is_answered_401(client, target):
     exchange = client.get_messages(chat_or_unknown(target))
-    with evidence(exchange):
+    with citing(exchange):
         access.missing_key_401[target.profile](exchange.status, f"no {target.auth_header} header")
 
 
@@ -27,7 +27,7 @@ def test_missing_key_is_answered_401(client, target):
 @pytest.mark.parametrize("key", [INVALID, f"Bearer {INVALID}", "x", "null", ""])
 @sends(lambda target, key: (chat_or_unknown(target), None, Secret(key)), needs=())
 def test_invalid_key_is_answered_401(answer, target, key):
-    with evidence(answer):
+    with citing(answer):
         access.invalid_key_401[target.profile](answer.status, f"a {target.auth_header} that is no tenant's key")
 
 
@@ -40,7 +40,7 @@ def near_miss(target, variant):
 @pytest.mark.parametrize("variant", list(NEAR_MISSES))
 @sends(near_miss)
 def test_near_miss_of_a_valid_key_is_answered_401(answer, target, variant):
-    with evidence(answer):
+    with citing(answer):
         access.near_miss_401[target.profile](answer.status, f"a near miss of a valid key ({variant})")
 
 
@@ -51,7 +51,7 @@ def test_valid_key_in_other_letter_case_is_answered_401(client, target, need):
     if other == target.api_key:
         pytest.skip("the key has no letters")
     exchange = client.get_messages(target.chat_id, key=Secret(other))
-    with evidence(exchange):
+    with citing(exchange):
         access.other_case_401[target.profile](exchange.status, "a valid key in other letter case")
 
 
@@ -59,7 +59,7 @@ def test_valid_key_in_other_letter_case_is_answered_401(client, target, need):
 def test_own_chat_asked_with_a_foreign_key_is_refused(client, need, target):
     need("foreign_api_key", "chat_id")
     exchange = client.get_messages(target.chat_id, key=target.foreign_api_key)
-    with evidence(exchange):
+    with citing(exchange):
         access.foreign_refused[target.profile](exchange.status, target.profile.foreign_status, "a chat of another tenant")
 
 
@@ -68,10 +68,10 @@ def test_foreign_chat_is_refused_to_us_and_200_to_its_tenant(client, need, targe
     need("api_key", "foreign_api_key", "foreign_chat_id")
     rule = access.foreign_refused[target.profile]
     own = client.get_messages(target.foreign_chat_id, key=target.foreign_api_key)
-    with evidence(own):
+    with citing(own):
         rule.expect(own.status, [200], "the foreign chat asked by its own tenant")
     theirs = client.get_messages(target.foreign_chat_id, key=target.api_key)
-    with evidence(theirs):
+    with citing(theirs):
         rule(theirs.status, target.profile.foreign_status, "the same chat asked by another tenant")
 
 
@@ -80,7 +80,7 @@ def test_foreign_chat_is_answered_as_a_chat_that_does_not_exist(client, need, ta
     need("api_key", "foreign_chat_id")
     foreign = client.get_messages(target.foreign_chat_id, key=target.api_key)
     unknown = client.get_messages(target.profile.no_such_chat, key=target.api_key)
-    with evidence(foreign):
+    with citing(foreign):
         access.foreign_like_unknown((foreign.status, foreign.body, target.foreign_chat_id),
                                     (unknown.status, unknown.body, target.profile.no_such_chat))
 
@@ -97,7 +97,7 @@ def bad_key_on(target, chat, key):
 @pytest.mark.parametrize("key", [None, INVALID], ids=["missing key", "invalid key"])
 @sends(bad_key_on, needs=())
 def test_bad_key_is_401_before_any_chat_lookup(answer, target, chat, key):
-    with evidence(answer):
+    with citing(answer):
         access.key_before_lookup[target.profile](answer.status, f"a bad key on a {chat} chat")
 
 
@@ -106,5 +106,5 @@ def test_bad_key_is_401_before_any_chat_lookup(answer, target, chat, key):
 @pytest.mark.parametrize("query", [{"limit": "101"}, {"offset": "-1"}, {"order": "sideways"}])
 @sends(lambda target, query, key: (chat_or_unknown(target), query, Secret(key) if key else None), needs=())
 def test_bad_key_and_bad_parameter_is_rejected(answer, query, key):
-    with evidence(answer):
+    with citing(answer):
         access.key_or_parameter_refused(answer.status, "a bad key and an invalid parameter")

@@ -12,7 +12,7 @@ from conformance.masking import Secret
 from conformance.near_misses import INVALID_KEY
 from conformance.sends import sends
 from conformance.rules import access, answers, checks, http
-from conformance.violations import evidence
+from conformance.violations import citing
 
 # Requests every profile refuses: label → the probe (chat, query, key), or why this target cannot send it.
 ERRORS = {
@@ -36,7 +36,7 @@ def odd(target, odd_input):
 @pytest.mark.parametrize("label", list(REQUESTS))
 @sends(lambda target, label: REQUESTS[label](target))
 def test_every_answer_is_application_json(answer, target, label):
-    with evidence(answer):
+    with citing(answer):
         http.json_content_type[target.profile](answer.content_type, answer.status)
         if answer.status >= 400 and http.error_media_type.id_in(target.profile):  # where the docs give errors one
             http.error_media_type[target.profile](answer.content_type)
@@ -46,7 +46,7 @@ def test_every_answer_is_application_json(answer, target, label):
 @pytest.mark.parametrize("label", list(ERRORS))
 @sends(lambda target, label: ERRORS[label](target))
 def test_every_error_answer_meets_the_rules_of_an_error(answer, target, label):
-    with evidence(answer):
+    with citing(answer):
         if answer.status < 400:
             pytest.skip(f"{label} was not answered with an error ({answer.status}); other checks judge that")
         answers.judge(answers.ERROR, answer, target.profile)
@@ -57,7 +57,7 @@ def test_every_error_answer_meets_the_rules_of_an_error(answer, target, label):
 @sends(lambda target, label: ERRORS[label](target))
 def test_no_refusal_carries_a_message_of_the_dataset(answer, target, label, need):
     need("dataset")
-    with evidence(answer):
+    with citing(answer):
         access.refusal_carries_no_message[target.profile](
             answer.status, answer.body, (m for chat in target.dataset.chats for m in chat.messages))
 
@@ -65,7 +65,7 @@ def test_no_refusal_carries_a_message_of_the_dataset(answer, target, label, need
 @checks(http.no_server_error, http.status_documented)
 @sends(odd)
 def test_odd_input_is_answered_without_a_server_error(answer, target, odd_input):
-    with evidence(answer):
+    with citing(answer):
         http.no_server_error[target.profile](answer.status)
         if not (odd_input.provocative and 400 <= answer.status < 500):  # any refusal of it will do
             http.status_documented[target.profile](answer.status, target.profile.name)
@@ -74,6 +74,6 @@ def test_odd_input_is_answered_without_a_server_error(answer, target, odd_input)
 @checks(http.no_internals_in_5xx, http.no_internals)
 @sends(odd)
 def test_no_answer_to_odd_input_exposes_internals(answer, target, odd_input):
-    with evidence(answer):
+    with citing(answer):
         http.no_internals_in_5xx[target.profile](answer.status, answer.body)
         http.no_internals[target.profile](answer.body)

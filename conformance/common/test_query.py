@@ -7,7 +7,7 @@ import pytest
 from conformance.sends import sends
 from conformance.rules import checks, http, params
 from conformance.tenant_key import live
-from conformance.violations import evidence
+from conformance.violations import citing
 
 UNKNOWN_PARAMETERS = [{"foo": "1"}, {"page": "2"}, {"sort": "created_at"}, {"cursor": "abc"}, {"_": "1700000000000"}]
 
@@ -30,7 +30,7 @@ def test_unknown_parameters_are_ignored(client, target, answer, query):
 
     answer, plain = live.compare_still(read, lambda a, b: (a.status, ids(a)) == (b.status, ids(b)), ids,
                                        target.dataset is None, params.unknown_ignored)
-    with evidence(answer):
+    with citing(answer):
         http.no_server_error[profile](answer.status)
         params.unknown_ignored[profile](answer.status, profile.message_ids(answer.parsed[1]), plain.status,
                                         profile.message_ids(plain.parsed[1]), "&".join(f"{k}={v}" for k, v in query.items()))

@@ -18,7 +18,7 @@ from conformance.exchange import Exchange
 from conformance.profiles import Profile
 from conformance.rules import http, ordering, pagination
 from conformance.rules.registry import Rule, watched
-from conformance.violations import Inconclusive, Violation, Violations, evidence, flatten
+from conformance.violations import Inconclusive, Violation, Violations, citing, flatten
 
 SHOWN = 10  # violations kept per requirement (the rest counted); the check of passive mode shows them
 NAMED = 20  # entries a requirement held on kept by name (the rest counted)
@@ -126,7 +126,7 @@ class Ledger:
 class Judging:
     """A judging block of a ledger (Ledger.judging): a class, as it is entered a dozen times a page."""
 
-    __slots__ = ("conclusive", "entries", "evidence", "held", "ledger", "walk", "watching")
+    __slots__ = ("conclusive", "entries", "citing", "held", "ledger", "walk", "watching")
 
     def __init__(self, ledger: Ledger, exchange: Exchange, entries: Sequence[tuple[int, str]], conclusive: bool,
                  walk: bool) -> None:
@@ -135,14 +135,14 @@ class Judging:
         self.held = held
         # A closure over the list, not a method of this block: no reference cycle, freed as soon as it ends.
         self.watching = watched(lambda req_id, ok: held.append(req_id) if ok else None)
-        self.evidence = evidence(exchange)
+        self.citing = citing(exchange)
 
     def __enter__(self) -> None:
         self.watching.__enter__()
 
     def __exit__(self, kind: Any, found: BaseException | None, traceback: Any) -> bool:
         self.watching.__exit__(kind, found, traceback)
-        self.evidence.__exit__(kind, found, traceback)
+        self.citing.__exit__(kind, found, traceback)
         ledger = self.ledger
         if self.conclusive:
             for req_id in dict.fromkeys(self.held):

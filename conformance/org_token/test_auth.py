@@ -8,7 +8,7 @@ from conformance.forgeries import FORGERIES, NOT_A_JWT, forged
 from conformance.masking import Secret
 from conformance.sends import sends
 from conformance.rules import access, checks
-from conformance.violations import evidence
+from conformance.violations import citing
 
 
 def forged_request(target, how):
@@ -20,5 +20,5 @@ def forged_request(target, how):
 @pytest.mark.parametrize("how", list(FORGERIES))
 @sends(forged_request)
 def test_token_forged_from_the_jwt_without_its_secret_is_answered_401(answer, target, how):
-    with evidence(answer):
+    with citing(answer):
         access.forged_token_401[target.profile](answer.status, f"the given JWT forged without its secret ({how})")

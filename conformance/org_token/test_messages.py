@@ -6,15 +6,15 @@ import pytest
 
 from conformance.rules import Rule, bodies, chats, checks
 from conformance.tenant_key import live
-from conformance.violations import evidence, go_on
+from conformance.violations import citing, go_on
 
 def read_messages(exchange, status_rule: Rule = bodies.org_array):
     """The 200 body as a conforming array, else a Violation."""
-    with evidence(exchange):
+    with citing(exchange):
         status_rule.expect(exchange.status, [200], "a chat of the caller's organisation")
         body = bodies.org_array(exchange.body)
     # Messages off their shape that can still be read leave the other rules to judge what they can.
-    with go_on(when=bodies.readable(body)), evidence(exchange):
+    with go_on(when=bodies.readable(body)), citing(exchange):
         bodies.org_messages(body)
     return body
 
@@ -35,7 +35,7 @@ def test_answer_is_a_bare_array_of_messages(own_messages):
 @checks(chats.org_messages_name_chat)
 def test_every_message_names_the_chat_of_the_path(own_messages, target):
     exchange, body = own_messages
-    with evidence(exchange):
+    with citing(exchange):
         chats.org_messages_name_chat(body, target.chat_id)
 
 
@@ -46,7 +46,7 @@ def test_every_message_of_the_chat_once_and_no_other(client, target, need, role)
     chat = target.dataset.chat(role)
     exchange = client.get_messages(chat.id, key=target.api_key)
     body = read_messages(exchange)
-    with evidence(exchange):
+    with citing(exchange):
         chats.org_all_messages([m["id"] for m in body], [m["id"] for m in chat.messages])
 
 
@@ -63,7 +63,7 @@ def test_two_calls_return_the_same_messages(client, target, need):
 
     first, second = live.compare_still(read, lambda a, b: ids(a) == ids(b), ids, target.dataset is None,
                                        chats.org_all_messages)
-    with evidence(second):
+    with citing(second):
         chats.org_all_messages(ids(second), ids(first))
 
 
@@ -76,7 +76,7 @@ def test_messages_equal_the_dataset(client, target, need, role):
     exchange = client.get_messages(chat.id, key=key)
     body = read_messages(exchange)
     expected = {m["id"]: m for m in chat.messages}
-    with evidence(exchange):
+    with citing(exchange):
         for message in body:
             if message["id"] in expected:
                 bodies.content_exact[target.profile](message, expected[message["id"]])
@@ -87,7 +87,7 @@ def test_created_at_keeps_its_fraction_of_a_second(own_messages, target, need):
     need("dataset")
     exchange, body = own_messages
     expected = {m["id"]: m for m in target.dataset.chat("populated").messages}
-    with evidence(exchange):
+    with citing(exchange):
         for message in body:
             if message.get("id") in expected:
                 bodies.created_at_precision[target.profile](message, expected[message["id"]])
@@ -96,6 +96,6 @@ def test_created_at_keeps_its_fraction_of_a_second(own_messages, target, need):
 @checks(bodies.created_at)
 def test_created_at_is_rfc3339(own_messages, target):
     exchange, body = own_messages
-    with evidence(exchange):
+    with citing(exchange):
         for message in body:
             bodies.created_at[target.profile](message["created_at"])

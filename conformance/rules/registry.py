@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any, NoReturn, Protocol
 
 from conformance.catalogue import requirements
-from conformance.violations import Violation, every, evidence
+from conformance.violations import Violation, citing, every
 
 
 class Broken(Exception):
@@ -95,7 +95,7 @@ class Bound:
 
     def on(self, answer: Any) -> None:
         """Apply the rule to one answer of its kind: to what it reads of it, if it applies."""
-        with evidence(_exchange_in([answer])):
+        with citing(_exchange_in([answer])):
             args = self.rule.reads(answer) if self.rule.reads is not None else (answer,)
             if args is not None:
                 self(*args)

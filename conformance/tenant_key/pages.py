@@ -14,7 +14,7 @@ from conformance.rules import answers, bodies, ordering, pagination, params
 from conformance.rules.registry import Rule
 from conformance.tenant_key.live import Mark, inconclusive_if_moved
 from conformance.timestamps import parse_many
-from conformance.violations import evidence, every, go_on
+from conformance.violations import citing, every, go_on
 
 if TYPE_CHECKING:
     from conformance.client import Client
@@ -45,7 +45,7 @@ class Page:
         known = self.__dict__.get("_instants")
         if known is None:
             values = [m["created_at"] for m in self.messages]
-            with evidence(self.exchange):
+            with citing(self.exchange):
                 # The rule on the first (it is told to have run), the rest at once where all are plain RFC 3339;
                 # else the rule on each, which breaks on the first that breaks it.
                 known = [created_at(values[0]), *(parse_many(values[1:]) or [])] if values else []
@@ -61,13 +61,13 @@ def read_page(exchange: Exchange, status_rule: Rule | None = params.valid_accept
     status_rule is the rule a status other than 200 breaks (None: the caller knows the answer is a 200). The
     messages are held to their shape only where there are some: an empty page proves nothing of it.
     """
-    with evidence(exchange):
+    with citing(exchange):
         if status_rule is not None:
             status_rule.expect(exchange.status, [200], "a valid request for the caller's own chat")
         body = bodies.page_envelope(exchange.body)
     if body["messages"]:
         # Messages off their shape that can still be read leave the page's other rules to judge what they can.
-        with go_on(when=bodies.readable(body["messages"])), evidence(exchange):
+        with go_on(when=bodies.readable(body["messages"])), citing(exchange):
             bodies.page_messages(body)
     return Page(exchange, tuple(body["messages"]), body["total"], body["offset"], body["limit"], body["has_more"])
 
@@ -303,7 +303,7 @@ def check_walk(result: Walk) -> None:
 
 def stable_total(result: Walk, page: Page) -> None:
     """pagination.total over a walk: `page` says the total its first page said."""
-    with evidence(page.exchange):
+    with citing(page.exchange):
         pagination.total(result.total, page.total, f"the first page's; it changed at offset {page.offset}")
 
 

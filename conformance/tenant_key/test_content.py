@@ -6,7 +6,7 @@ import pytest
 
 from conformance.rules import bodies, checks, pagination
 from conformance.tenant_key.pages import read_page
-from conformance.violations import evidence, every
+from conformance.violations import citing, every
 
 
 @checks(bodies.content_exact, pagination.chat_scoped, pagination.none_missing)
@@ -24,7 +24,7 @@ def test_messages_equal_the_dataset(walks, target, need, role, note):
             pagination.chat_scoped(result.ids, expected)
         with each:
             for page in result.pages:
-                with evidence(page.exchange):
+                with citing(page.exchange):
                     for message in page.messages:
                         if message["id"] in expected:  # another chat's message: chat_scoped says so
                             content_exact(message, expected[message["id"]])
@@ -56,7 +56,7 @@ def test_created_at_keeps_its_fraction_of_a_second(walks, target, need):
     chat = target.dataset.chat("populated")
     expected = {m["id"]: m for m in chat.messages}
     for page in walks(100, "asc", chat.id, target.api_key).pages:
-        with evidence(page.exchange):
+        with citing(page.exchange):
             for message in page.messages:
                 if message.get("id") in expected:
                     bodies.created_at_precision[target.profile](message, expected[message["id"]])

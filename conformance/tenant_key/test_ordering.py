@@ -6,7 +6,7 @@ import pytest
 
 from conformance.rules import checks, ordering
 from conformance.tenant_key.pages import EDGES, read_page
-from conformance.violations import evidence
+from conformance.violations import citing
 
 pytestmark = pytest.mark.usefixtures("own_chat")
 
@@ -19,7 +19,7 @@ def test_asc_is_oldest_first_across_pages(walks):
 @checks(ordering.ascending)
 def test_default_order_is_oldest_first(client, target):
     page = read_page(client.get_messages(target.chat_id, {"limit": 100}, key=target.api_key))
-    with evidence(page.exchange):
+    with citing(page.exchange):
         ordering.ascending(page.instants())
 
 
@@ -34,7 +34,7 @@ def test_first_desc_page_holds_the_newest_messages(walks, size):
     seen = walks.together((100, "asc"), (size, "desc", 1))
     everything, desc = seen.value
     first = desc.pages[0]
-    with evidence(first.exchange):
+    with citing(first.exchange):
         seen.inconclusive_if_moved(ordering.newest_first)
         on_page = set(first.ids)
         rest = [t for m, t in zip(everything.messages(), everything.instants()) if m["id"] not in on_page]

@@ -6,7 +6,7 @@ import pytest
 
 from conformance.rules import answers, bodies, checks, ordering, pagination
 from conformance.tenant_key.pages import EDGES, check_page, check_partition, check_walk, divisor_page_size, read_page
-from conformance.violations import evidence, every
+from conformance.violations import citing, every
 
 WALK_RULES = (pagination.partition, pagination.total, answers.PAGE, ordering.ascending, ordering.descending,
               bodies.page_envelope, bodies.page_messages)
@@ -46,7 +46,7 @@ def test_total_counts_the_whole_chat(walks, target, need):
     expected = next(c for c in target.dataset.chats if c.id == target.chat_id)
     for order in ("asc", "desc"):
         page = walks(100, order).pages[0]
-        with evidence(page.exchange):
+        with citing(page.exchange):
             pagination.total(len(expected.messages), page.total, f"the dataset's chat has {len(expected.messages)} messages")
 
 
@@ -67,7 +67,7 @@ def test_chat_of_exactly_100_messages_at_limit_100(client, target, need):
     chat_id = target.dataset.roles["hundred"]
     page = read_page(client.get_messages(chat_id, {"limit": 100}, key=target.api_key))
     check_page(page, 0, 100)
-    with evidence(page.exchange):
+    with citing(page.exchange):
         pagination.total(100, page.total, "the dataset's 'hundred' chat")
 
 
@@ -85,7 +85,7 @@ def test_offset_at_or_past_the_end_is_an_empty_page(client, target, walks, past,
     seen = walks.still(read)
     total, page = seen.value
     offset = total + past
-    with evidence(page.exchange):
+    with citing(page.exchange):
         if offset >= page.total:  # past the end by this answer's own total: a rule about one answer
             pagination.past_the_end(offset, page.total, len(page.messages), page.has_more)
         seen.inconclusive_if_moved(pagination.past_the_end, pagination.total)

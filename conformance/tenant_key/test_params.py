@@ -8,7 +8,7 @@ from conformance.sends import sends
 from conformance.rules import answers, bodies, checks, ordering, pagination, params
 from conformance.parameters import DEFAULTS
 from conformance.tenant_key.pages import check_page, read_page
-from conformance.violations import evidence, every
+from conformance.violations import citing, every
 
 pytestmark = pytest.mark.usefixtures("own_chat")
 
@@ -20,7 +20,7 @@ def test_no_query_string_means_offset_0_limit_50_ascending(client, target, walks
         read_page(client.get_messages(target.chat_id, {"offset": 0, "limit": 50, "order": "asc"}, key=target.api_key)),
     ))
     page, explicit = seen.value
-    with evidence(page.exchange):
+    with citing(page.exchange):
         params.defaults(page.offset, page.limit, page.ids, page.ids)  # the echoes: one answer
         seen.inconclusive_if_moved(params.defaults)
         params.defaults(page.offset, page.limit, page.ids, explicit.ids)
@@ -36,7 +36,7 @@ def test_limit_100_is_accepted(client, target):
 @pytest.mark.parametrize("values", [("5", "500"), ("500", "5"), ("5", "7")], ids=lambda v: "&".join(v))
 @sends(lambda target, values: (target.chat_id, [("limit", v) for v in values], target.api_key))
 def test_repeated_limit_is_refused_or_one_valid_value_is_used(answer, values):
-    with evidence(answer):
+    with citing(answer):
         params.repeated_limit(answer.status, values)
         ok, body = answer.parsed  # read before its shape: a limit above 100 breaks this rule first
         if answer.status == 200 and ok and isinstance(body, dict):
@@ -46,7 +46,7 @@ def test_repeated_limit_is_refused_or_one_valid_value_is_used(answer, values):
 @checks(params.limit_zero)
 def test_limit_zero_is_400_or_an_empty_page(client, target):
     exchange = client.get_messages(target.chat_id, {"limit": 0}, key=target.api_key)
-    with evidence(exchange):
+    with citing(exchange):
         params.limit_zero(exchange.status)
         if exchange.status == 200:
             body = bodies.page_envelope(exchange.body)
@@ -63,7 +63,7 @@ def test_limit_zero_is_400_or_an_empty_page(client, target):
 @pytest.mark.parametrize("name", ["limit", "offset", "order"])
 @sends(lambda target, name: (target.chat_id, [(name, "")], target.api_key))
 def test_empty_value_is_400_or_the_default(answer, name):
-    with evidence(answer):
+    with citing(answer):
         if answer.status != 200:
             params.empty_value(answer.status, name)
             return

@@ -7,9 +7,12 @@ import json
 import httpx
 import pytest
 
+from conformance.forgeries import FORGERIES, forged, jwt_parts
+from conformance.near_misses import NEAR_MISSES, OTHER_CASE
 from conformance.transport.base import HAR_ID, answer
 from conformance.transport.errors import BudgetExhausted, TargetError, Unreachable
-from conformance.transport.recording import Recorded, Recorder, labelled
+from conformance.transport.recording import Recorded, Recorder, label, labelled
+from conformance.transport.replay import PLACEHOLDER_KEYS
 from fakes import own_redactor
 
 KEY, FOREIGN = "tk_live_0123456789abcdef", "tk_live_fedcba9876543210"
@@ -82,3 +85,29 @@ def test_a_target_error_keeps_its_name_in_the_recording(tmp_path):
     with pytest.raises(TargetError):
         Recorded(httpx.MockTransport(handle), recorder, "X-API-Key", KEYS).handle_request(httpx.Request("GET", URL))
     assert entries(recorder)[0]["_error"]["type"] == "TargetError"
+
+
+def test_labels_say_what_was_sent_without_the_key():
+    keys = {"primary": KEY, "foreign": FOREIGN}
+    assert label(None, keys) is None
+    assert label(KEY, keys) == "<primary key>"
+    assert label(FOREIGN, keys) == "<foreign key>"
+    for variant, change in NEAR_MISSES.items():
+        assert label(change(KEY), keys) == f"<near miss: {variant}>"
+    assert label(OTHER_CASE(KEY), keys) == "<near miss: other case>"
+    assert label(FOREIGN[:-1], keys) == "<near miss of the foreign key: truncated>"
+    assert label("not-a-real-key-7c1d9e", keys) == "<no such key: 21 characters>"
+    assert label("", keys) == "<no such key: 0 characters>"
+    assert label(KEY, {"primary": None}) == f"<no such key: {len(KEY)} characters>"
+
+
+def test_a_replay_without_keys_can_ask_for_the_forged_tokens_again():
+    assert all(jwt_parts(stand_in) is not None for stand_in in PLACEHOLDER_KEYS.values())
+
+
+def test_tokens_forged_from_a_jwt_are_labelled_so():
+    jwt = "eyJhbGciOiJIUzI1NiJ9.eyJvcmdfaWQiOiJwcmltYXJ5In0.c2lnbmF0dXJl"
+    keys = {"primary": jwt, "foreign": FOREIGN}
+    for how in FORGERIES:
+        assert label(forged(jwt, how), keys) == f"<forged: {how}>"
+        assert label(forged(jwt, how), {"primary": KEY, "foreign": jwt}) == f"<forged from the foreign key: {how}>"

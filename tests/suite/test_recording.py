@@ -9,77 +9,11 @@ import pytest
 
 from conformance import har
 from conformance.dataset import load_dataset
-from conformance.forgeries import FORGERIES, forged, jwt_parts
+from conformance.forgeries import FORGERIES
 from conformance.masking import encodings
 from conformance.near_misses import NEAR_MISSES, OTHER_CASE
 from conformance.profiles import default_dataset_path
-from conformance.transport.recording import label
-from conformance.transport.replay import PLACEHOLDER_KEYS
 from harness import run_suite, serve
-
-KEY, FOREIGN = "tk_live_0123456789abcdef", "tk_live_fedcba9876543210"
-
-
-# ------------------------------------------------------------------ pure parts
-
-def test_labels_say_what_was_sent_without_the_key():
-    keys = {"primary": KEY, "foreign": FOREIGN}
-    assert label(None, keys) is None
-    assert label(KEY, keys) == "<primary key>"
-    assert label(FOREIGN, keys) == "<foreign key>"
-    for variant, change in NEAR_MISSES.items():
-        assert label(change(KEY), keys) == f"<near miss: {variant}>"
-    assert label(OTHER_CASE(KEY), keys) == "<near miss: other case>"
-    assert label(FOREIGN[:-1], keys) == "<near miss of the foreign key: truncated>"
-    assert label("not-a-real-key-7c1d9e", keys) == "<no such key: 21 characters>"
-    assert label("", keys) == "<no such key: 0 characters>"
-    assert label(KEY, {"primary": None}) == f"<no such key: {len(KEY)} characters>"
-
-
-def test_a_replay_without_keys_can_ask_for_the_forged_tokens_again():
-    assert all(jwt_parts(stand_in) is not None for stand_in in PLACEHOLDER_KEYS.values())
-
-
-def test_tokens_forged_from_a_jwt_are_labelled_so():
-    jwt = "eyJhbGciOiJIUzI1NiJ9.eyJvcmdfaWQiOiJwcmltYXJ5In0.c2lnbmF0dXJl"
-    keys = {"primary": jwt, "foreign": FOREIGN}
-    for how in FORGERIES:
-        assert label(forged(jwt, how), keys) == f"<forged: {how}>"
-        assert label(forged(jwt, how), {"primary": KEY, "foreign": jwt}) == f"<forged from the foreign key: {how}>"
-
-
-@pytest.mark.parametrize("body", [b'{"a": "\xc3\xa9"}', b"\xff\xfe\x00binary", b""])
-def test_a_body_survives_the_har_content_object(body):
-    content = har.content(body, "application/json")
-    assert ("encoding" in content) == (body == b"\xff\xfe\x00binary")
-    assert har.body_of(json.loads(json.dumps(content))) == body
-
-
-def test_an_entry_is_har_1_2():
-    item = har.entry(entry_id="main-1", started_at=0.5, seconds=0.0125, url="http://h/api?a=1&b=",
-                     request_headers=[("X-API-Key", "<primary key>")], auth="<primary key>", status=200,
-                     response_headers=[("Content-Type", "application/json")], body=b"[]")
-    assert item["startedDateTime"] == "1970-01-01T00:00:00.500Z"
-    assert item["time"] == item["timings"]["wait"] == 12.5
-    assert item["request"]["queryString"] == [{"name": "a", "value": "1"}, {"name": "b", "value": ""}]
-    assert item["response"]["content"] == {"size": 2, "mimeType": "application/json", "text": "[]"}
-    assert {"send", "wait", "receive"} <= set(item["timings"]) and item["cache"] == {}
-    text = har.document_head({"profile": "p"}, "1") + json.dumps(item) + har.DOCUMENT_TAIL
-    meta, entries = har.parse(text)
-    assert meta == {"profile": "p"} and entries == [item]
-
-
-@pytest.mark.parametrize("text, says", [
-    ("not json", "not JSON"),
-    ('{"entries": []}', 'no "log" object'),
-    ('{"log": {"version": "2.0", "entries": []}}', "HAR version '2.0'"),
-    ('{"log": {"version": "1.2"}}', 'no "entries" array'),
-    ('{"log": {"version": "1.2", "entries": [{"request": {"url": "u"}}]}}', "entry 0: no request"),
-])
-def test_a_malformed_har_is_refused_with_a_reason(text, says):
-    with pytest.raises(har.HarError, match=says):
-        har.parse(text)
-
 
 # ------------------------------------------------------------------ runs
 
