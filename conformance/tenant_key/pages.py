@@ -46,7 +46,7 @@ class Page:
         rules of a page, its walk and passive judging read them again)."""
         known = self.__dict__.get("_instants")
         if known is None:
-            values = [m["created_at"] for m in self.messages]
+            values = list(map(operator.itemgetter("created_at"), self.messages))
             with evidence(self.exchange):
                 # The rule on the first (it is told to have run), the rest at once where all are plain RFC 3339;
                 # else the rule on each, which breaks on the first that breaks it.
