@@ -27,13 +27,15 @@ class Redactor:
 
     def __init__(self) -> None:
         self._values: set[str] = set()
+        self._added: set[str] = set()  # the values given to add (a capture gives one key again in every entry)
         self._lock = threading.Lock()
 
     def add(self, value: str | None) -> None:
         # Very short values would blank out ordinary text; no real key is that short.
-        if value and len(value) >= 6:
+        if value and len(value) >= 6 and value not in self._added:
             with self._lock:
                 self._values.update(encodings(str(value)))
+                self._added.add(value)
 
     def scrub(self, text: str) -> str:
         with self._lock:

@@ -51,19 +51,62 @@ _SPACED_KEY = re.compile(rb'"[ \t\n\r]+:')
 
 def _quick(data: bytes | str) -> Any:
     """The value by orjson (several times faster), when that is sure to be what the strict reading gives: orjson
-    refuses NaN, Infinity and bytes that are not UTF-8 itself; no object lost a duplicate key (every key of the
-    text is a quote then a colon, and the value holds as many keys as the text has quote-colons: more would be
-    strings holding one, and the strict reading decides); not too deep. Else _UNDECIDED: the strict reading runs
-    and says why."""
+    refuses NaN, Infinity and bytes that are not UTF-8 itself; no object lost a duplicate key; not too deep; no
+    integer too large for orjson (which reads one as a float; the json module keeps it exact). Else _UNDECIDED: the
+    strict reading runs and says why."""
     raw = data.encode("utf-8", "surrogatepass") if isinstance(data, str) else data
     try:
         value = orjson.loads(raw)
     except orjson.JSONDecodeError:
         return _UNDECIDED
+    if _BOUNDED and (b"\\" not in raw or b"\\u003" not in raw):
+        return value if _sure_at_c_speed(raw, value) else _UNDECIDED
     keys = _keys_if_shallow(value)
     if keys is None or _SPACED_KEY.search(raw) or raw.count(b'":') != keys:
         return _UNDECIDED
     return value
+
+
+def _sure_at_c_speed(raw: bytes, value: Any) -> bool:
+    """The same proof as _keys_if_shallow's without a walk in Python, where no escape in the text writes a colon
+    (`\\u003a`). orjson writes the value back: inside MAX_DEPTH_WRAP lists, it refuses anything nested deeper than
+    MAX_DEPTH (its own limit, checked at import); every colon it writes is one of a key or one of a string of the
+    value, each a colon of the text, so a key lost (with its colon) leaves fewer colons than the text holds; an
+    integer orjson read as a float is written with an exponent (`e+`), and had 19 digits or more in the text."""
+    try:
+        _HOLE[0] = value  # inside MAX_DEPTH_WRAP lists, built once
+        written = orjson.dumps(_NEST)
+    except orjson.JSONEncodeError:
+        return False
+    finally:
+        _HOLE[0] = None
+    if written.count(b":") != raw.count(b":"):
+        return False
+    return b"+" not in written or _DIGITS * 19 not in raw.translate(_DIGIT_OR_NOT)
+
+
+def _wrapped(value: Any, times: int) -> Any:
+    for _ in range(times):
+        value = [value]
+    return value
+
+
+def _nests_at_most(depth: int) -> bool:
+    """Whether orjson writes lists nested `depth` deep (MAX_DEPTH_WRAP lists around a value of that depth)."""
+    try:
+        orjson.dumps(_wrapped([], depth - 1 + MAX_DEPTH_WRAP))
+    except orjson.JSONEncodeError:
+        return False
+    return True
+
+
+ORJSON_DEPTH = 254  # orjson writes values nested up to this deep, and refuses deeper ones
+MAX_DEPTH_WRAP = ORJSON_DEPTH - MAX_DEPTH
+_BOUNDED = _nests_at_most(MAX_DEPTH) and not _nests_at_most(MAX_DEPTH + 1)  # else the walk in Python
+_HOLE: list[Any] = [None]
+_NEST = _wrapped(_HOLE, MAX_DEPTH_WRAP - 1)
+_DIGITS = b"0"
+_DIGIT_OR_NOT = bytes(_DIGITS[0] if c in b"0123456789" else 32 for c in range(256))  # digits as 0, others as a space
 
 
 def _keys_if_shallow(value: Any) -> int | None:

@@ -25,9 +25,13 @@ _PLAIN_LINES = re.compile(f"(?:{_PLAIN}\n)*{_PLAIN}")
 def parse_many(values: list[object]) -> list[dt.datetime] | None:
     """parse_rfc3339 of each value, in one pass where every value is of the plain form (a page of 100 in tens of
     microseconds); None where one is not, or is no real date-time: then parse each, and let each say why."""
-    if not FAST_ISOFORMAT or not values or not all(isinstance(v, str) for v in values):
+    if not FAST_ISOFORMAT or not values:
         return None
-    if not _PLAIN_LINES.fullmatch("\n".join(values)):  # type: ignore[arg-type]
+    try:
+        joined = "\n".join(values)  # type: ignore[arg-type]
+    except TypeError:  # a value that is no string
+        return None
+    if not _PLAIN_LINES.fullmatch(joined):
         return None
     try:
         return list(map(dt.datetime.fromisoformat, values))  # type: ignore[arg-type]

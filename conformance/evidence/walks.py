@@ -13,6 +13,7 @@ import hashlib
 import heapq
 import itertools
 import json
+import operator
 import zlib
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
@@ -363,7 +364,8 @@ def _at_once(stretch: Stretch, query: Query, total: int, instants: Sequence[dt.d
     start = query.offset if query.order == "asc" else total - query.offset - count  # the asc offsets it covers
     if start < 0 or start + count > len(stretch.instants):
         return False
-    now = array.array("q", [(instant - EPOCH) // MICROSECOND for instant in instants])
+    now = array.array("q", map(operator.floordiv, map(operator.sub, instants, itertools.repeat(EPOCH)),
+                               itertools.repeat(MICROSECOND)))
     if query.order != "asc":
         now.reverse()
     before = stretch.instants[start:start + count]

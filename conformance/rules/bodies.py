@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
+import operator
 from collections.abc import Mapping
 from typing import Any
 
@@ -108,8 +110,9 @@ def _same_instant(a: Any, b: Any, within: dt.timedelta) -> bool:
 
 def readable(messages: Any) -> bool:
     """Messages the other rules can still read, whatever their shape broke: objects with an id and a created_at."""
-    return isinstance(messages, list) and all(isinstance(m, dict) and "id" in m and "created_at" in m
-                                              for m in messages)
+    return (isinstance(messages, list) and all(map(isinstance, messages, itertools.repeat(dict)))
+            and all(map(operator.contains, messages, itertools.repeat("id")))
+            and all(map(operator.contains, messages, itertools.repeat("created_at"))))
 
 
 def conforming(body: bytes, messages_key: str | None) -> Any:

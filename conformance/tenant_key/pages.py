@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import itertools
 import math
+import operator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -44,7 +46,7 @@ class Page:
         rules of a page, its walk and passive judging read them again)."""
         known = self.__dict__.get("_instants")
         if known is None:
-            values = [m["created_at"] for m in self.messages]
+            values = list(map(operator.itemgetter("created_at"), self.messages))
             with citing(self.exchange):
                 # The rule on the first (it is told to have run), the rest at once where all are plain RFC 3339;
                 # else the rule on each, which breaks on the first that breaks it.
@@ -239,15 +241,15 @@ def walk(client: Client, chat_id: Any, key: str, size: int, order: str, max_page
 
 
 def tie_groups(instants: list[dt.datetime], start: int = 0) -> list[tuple[int, int]]:
-    """The ranges of positions (from `start`) of messages with equal created_at, in sorted order: two or more."""
-    groups, ordered, index = [], sorted(instants), 0
-    while index < len(ordered):
-        end = index
-        while end < len(ordered) and ordered[end] == ordered[index]:
-            end += 1
-        if end - index > 1:
-            groups.append((start + index, start + end))
-        index = end
+    """The ranges of positions (from `start`) of messages with equal created_at, in sorted order: two or more.
+    Neighbours are compared at once (a walk holds thousands); only the positions of ties are walked."""
+    ordered = sorted(instants)
+    groups: list[tuple[int, int]] = []
+    for index in itertools.compress(itertools.count(start), map(operator.eq, ordered, ordered[1:])):
+        if groups and groups[-1][1] == index + 1:  # the tie goes on
+            groups[-1] = (groups[-1][0], index + 2)
+        else:
+            groups.append((index, index + 2))
     return groups
 
 

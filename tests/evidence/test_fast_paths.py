@@ -50,8 +50,14 @@ def _outcome(read, data):
     b"[" * 200 + b"]" * 200, b"[" * 128 + b"]" * 128, b"[" * 129 + b"]" * 129, b'{"a":1e400}',
     b'{"a":123456789012345678901234567890}', b'"\\ud800"', b'{"a":{"b":[1,2,{"c":null}]}}', '{"é":1}', b" 1 ",
     b'[{"a":[{"a":1,"a":1}]}]', b'{"a":1,}', b"", b'{"k":"\\u0000"}',
+    b'{"a":"x:y","a":1}', b'{"a":1,"a":"\\u003a"}', b'{"a":1,"b":"\\u003A","b":2}', b'{"a:b":1,"a:b":1}',
+    b'{"a":"\\\\u003a","a":1}', b'{"a":9223372036854775807}', b'{"a":-9223372036854775809}',
+    b'{"a":18446744073709551615}', b'{"a":18446744073709551616}', b'{"a":1e+20,"b":"1234567890123456789"}',
+    b'{"a":12345678901234567890.5}', b'{"a":"+","b":[1,2.5]}', b'{"a":1E5}', b'[[{"a":1}]]' * 1,
+    b"[" * 127 + b'{"a":1}' + b"]" * 127, b"[" * 128 + b'{"a":1}' + b"]" * 128,
 ])
 def test_strict_json_reads_as_its_strict_reading(data):
+    assert strict_json._BOUNDED  # orjson's depth limit as read at import: the proof at C speed is the one tested
     assert _outcome(strict_json.loads, data) == strict(data)
 
 
@@ -100,3 +106,10 @@ def test_timestamps_of_a_page_read_at_once_as_each_alone():
     for odd in ("2024-01-15T10:30:60Z", "2024-01-15t10:30:00Z", "2024-01-15T10:30:00+00:99", "2024-02-30T10:30:00Z",
                 "2024-01-15T10:30:00Z\n2024-01-15T10:30:00Z", 5, "2024-01-15T10:30:00"):
         assert timestamps.parse_many([*values, odd]) is None, odd  # each is read alone, and says why
+
+
+@pytest.mark.parametrize("data", [b'{"a":"x:y","b":[1,{"c":null}]}', b'{"t":"2024-01-15T10:30:00+05:30","n":-12}',
+                                  b'{"a": "line\\nnext", "b": 1.5}'])
+def test_strict_json_proves_plain_bodies_without_a_walk(data, monkeypatch):
+    monkeypatch.setattr(strict_json, "_keys_if_shallow", None)  # the walk in Python is not called
+    assert strict_json.loads(data) == strict(data)[1]

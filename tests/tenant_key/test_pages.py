@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import random
 
 import pytest
 
@@ -26,6 +27,18 @@ def test_ties_are_found_by_instant_in_sorted_order():
     instants = [T0, T0 + dt.timedelta(seconds=5), T0, T0 + dt.timedelta(seconds=1), T0 + dt.timedelta(seconds=5)]
     assert tie_groups(instants) == [(0, 2), (3, 5)]
     assert tie_groups(instants, start=100) == [(100, 102), (103, 105)]
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_ties_are_the_runs_of_equal_instants(seed):
+    rng = random.Random(seed)
+    instants = [T0 + dt.timedelta(seconds=rng.randrange(12)) for _ in range(rng.randrange(30))]
+    ordered, runs = sorted(instants), []
+    for instant in sorted(set(instants)):
+        first, count = ordered.index(instant), ordered.count(instant)
+        if count > 1:
+            runs.append((7 + first, 7 + first + count))
+    assert tie_groups(instants, start=7) == runs
 
 
 @pytest.mark.parametrize("groups", [[(11, 14), (19, 21), (95, 99), (149, 151), (160, 163), (185, 187), (187, 192)],
