@@ -10,7 +10,8 @@ from typing import Any
 import pytest
 
 from conformance import evidence, sends
-from conformance.client import Client, Exchange
+from conformance.client import Client
+from conformance.exchange import Exchange
 from conformance.results import NOTE
 from conformance.rules import ids_of
 from conformance.run import started

@@ -22,7 +22,8 @@ from schemathesis.core.transport import Response
 from schemathesis.generation import GenerationMode
 
 from conformance import parameters, strict_json
-from conformance.client import Client, Exchange
+from conformance.client import Client
+from conformance.exchange import Exchange
 from conformance.transport.errors import TargetError
 from conformance.edge import written_by_edge
 from conformance.parameters import DEFAULTS

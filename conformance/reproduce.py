@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from conformance.client import Exchange
+from conformance.exchange import Exchange
 from conformance.transport.errors import TargetError
 from conformance.rules.reading import set_aside
 

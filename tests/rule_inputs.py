@@ -15,7 +15,7 @@ import yaml
 from hypothesis import settings
 from hypothesis import strategies as st
 
-from conformance.client import Exchange
+from conformance.exchange import Exchange
 from conformance.profiles import ORG_TOKEN, TENANT_KEY
 from conformance.violations import Violation
 

@@ -8,7 +8,7 @@ from collections import Counter
 import pytest
 
 from conformance import edge, html_report
-from conformance.client import Exchange
+from conformance.exchange import Exchange
 from conformance.profiles import TENANT_KEY
 from conformance.report import append_step_summary, render_markdown, report_data
 from conformance.results import CHECKS, INCONCLUSIVE, Results

@@ -8,7 +8,7 @@ from types import SimpleNamespace
 import pytest
 
 from conformance import fuzzing
-from conformance.client import Exchange
+from conformance.exchange import Exchange
 from conformance.profiles import ORG_TOKEN, TENANT_KEY
 from conformance.target import Target
 from conformance.violations import Violation

@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterator
 
-from conformance.client import Exchange
+from conformance.exchange import Exchange
 from conformance.transport.errors import Unreachable
 from conformance.reproduce import recheck, same_answer
 from harness import run_suite, serve, shipped_dataset

@@ -39,7 +39,7 @@ def test_the_readme_is_one_screen_that_links_every_page_of_the_site():
 
 
 def test_the_readmes_failure_is_laid_out_as_the_suite_reports_one():
-    from conformance.client import Exchange
+    from conformance.exchange import Exchange
     from conformance.profiles import TENANT_KEY
     from conformance.explanation import explain
     from conformance.violations import Violation

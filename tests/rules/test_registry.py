@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from conformance.catalogue import requirements
-from conformance.client import Exchange
+from conformance.exchange import Exchange
 from conformance.profiles import ORG_TOKEN, TENANT_KEY
 from conformance.rules import REGISTRY, Rule, access, bodies, http, ids_of, pagination, params, reading, registry
 from conformance.violations import Violation
