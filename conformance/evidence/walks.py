@@ -9,18 +9,18 @@ from __future__ import annotations
 import array
 import bisect
 import datetime as dt
-import hashlib
+import functools
 import heapq
 import itertools
 import json
 import operator
-import zlib
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import orjson
+import xxhash
 
 from conformance.evidence.ledger import Ledger
 from conformance.evidence.query import Query
@@ -128,33 +128,59 @@ class Walks:
 
 @dataclass(frozen=True)
 class Walked:
-    """What the comparison of chats needs of a chat walked whole, in 24 bytes or so a message: a digest of each id
-    (sorted) and of the whole message with it (the first with that id), and the ids themselves, NUL-joined in the
-    same order, read only to name one in a failure. Digests are the same in every process (--jobs)."""
+    """What the comparison of chats needs of a chat walked whole, in about 20 bytes a message and its id: a digest of
+    each distinct id (sorted), a digest of each whole message (the first with its id) and the ids themselves (UTF-8,
+    joined, each ending where `ends` says), these two in the order the ids came. Only the sorted digests are read
+    unless two chats give one digest. Digests are the same in every process (--jobs, Dask)."""
 
-    ids: array.array
-    messages: array.array
+    ids: array.array  # 'Q', sorted
+    messages: array.array  # 'Q', in the order the ids came
     names: bytes
+    ends: array.array  # where each id ends in `names`
 
-    def name(self, position: int) -> str:
-        return self.names.split(b"\0")[position].decode("utf-8", "surrogatepass")
+    def given(self, value: int) -> list[tuple[str, int]]:
+        """(id, digest of its message) of each distinct id of the chat whose digest is `value`: one, unless ids of
+        this chat collide too."""
+        where = self.__dict__.get("where_")
+        if where is None:  # made once, and only for a chat that gives a digest another chat gives too
+            where = defaultdict(list)
+            for position, name in enumerate(map(self._name, range(len(self.ends)))):
+                where[id_digest(name)].append(position)
+            object.__setattr__(self, "where_", where)
+        return [(self._name(i).decode("utf-8", "surrogatepass"), self.messages[i]) for i in where.get(value, ())]
+
+    def _name(self, position: int) -> bytes:
+        return self.names[self.ends[position - 1] if position else 0:self.ends[position]]
+
+    def __getstate__(self) -> dict[str, Any]:  # what given() made is not sent to another process
+        return {k: v for k, v in self.__dict__.items() if not k.endswith("_")}
+
+
+# 64 bits, portable: the same in every process and on every machine
+id_digest = message_digest = xxhash.xxh3_64_intdigest
+_canonical_text = functools.partial(orjson.dumps, option=orjson.OPT_SORT_KEYS)
 
 
 def walked_of(messages: Sequence[Mapping[str, Any]]) -> Walked:
-    """A chat's whole walk as the comparison of chats reads it. The ids' digests are BLAKE2b (two chats' ids must not
-    collide by chance among millions); a message's is CRC-32 of its canonical text, read only where two chats give one
-    id, to tell the same message from another."""
+    """A chat's whole walk as the comparison of chats reads it. Its ids' digests (XXH3, 64 bits: ids of two chats
+    that share a digest are told apart by name) and its messages' (of their canonical text, read only where two
+    chats give one id, to tell the same message from another), each made by C-level maps: this runs once for every
+    message of a capture."""
     named = list(map(str, [message.get("id") for message in messages]))
-    first = dict(zip(reversed(named), reversed(messages)))  # each id's first message (read backwards: the last kept)
-    keys = [key.encode("utf-8", "surrogatepass") for key in first]
-    digests = array.array("q")
-    digests.frombytes(b"".join([hashlib.blake2b(key, digest_size=8).digest() for key in keys]))
+    if len(set(named)) == len(named):
+        distinct: Sequence[Mapping[str, Any]] = messages
+    else:  # each id's first message (read backwards: the last kept)
+        first = dict(zip(reversed(named), reversed(messages)))
+        named, distinct = list(first), list(first.values())
+    keys = [key.encode("utf-8", "surrogatepass") for key in named]
+    digests = array.array("Q", map(id_digest, keys))
     try:
-        wholes = [zlib.crc32(orjson.dumps(message, option=orjson.OPT_SORT_KEYS)) for message in first.values()]
+        wholes = array.array("Q", map(message_digest, map(_canonical_text, distinct)))
     except orjson.JSONEncodeError:  # as canonical() reads it, message by message
-        wholes = [zlib.crc32(canonical(message)) for message in first.values()]
-    ids, messages, names = zip(*sorted(zip(digests, wholes, keys))) if keys else ((), (), ())
-    return Walked(array.array("q", ids), array.array("q", messages), b"\0".join(names))
+        wholes = array.array("Q", map(message_digest, map(canonical, distinct)))
+    names = b"".join(keys)
+    ends = array.array("I" if len(names) < 2 ** 32 else "Q", itertools.accumulate(map(len, keys)))
+    return Walked(array.array("Q", sorted(digests)), wholes, names, ends)
 
 
 def distinct_ids(messages: Sequence[Mapping[str, Any]]) -> list[Any]:
@@ -236,20 +262,27 @@ def judge_chat_scope(ledger: Ledger, by_chat: Mapping[str, Walked], first_read: 
     twice: dict[int, list[str]] = defaultdict(list)  # chat number → ids given to messages that differ in two chats
     for low, high in _ranges(sum(len(walked.ids) for walked in walks)):
         cuts = [(bisect.bisect_left(walked.ids, low), bisect.bisect_left(walked.ids, high)) for walked in walks]
-        here = array.array("q")
+        here = array.array("Q")
         for walked, (start, end) in zip(walks, cuts):
             here.extend(walked.ids[start:end])
         if len(set(here)) == len(here):  # each chat's ids are its own already: none is in two chats
             continue
-        streams = [zip(walked.ids[start:end], itertools.repeat(n), walked.messages[start:end], itertools.count(start))
-                   for n, (walked, (start, end)) in enumerate(zip(walks, cuts))]
-        for _, run in itertools.groupby(heapq.merge(*streams), key=lambda item: item[0]):
-            met = list(run)
-            if len({n for _, n, _, _ in met}) < 2:
+        streams = [zip(walked.ids[start:end], itertools.repeat(n)) for n, (walked, (start, end)) in
+                   enumerate(zip(walks, cuts))]
+        for value, run in itertools.groupby(heapq.merge(*streams), key=operator.itemgetter(0)):
+            holders = {n for _, n in run}
+            if len(holders) < 2:
                 continue
-            for _, n, whole, position in met:
-                same = any(m != n and w == whole for _, m, w, _ in met)
-                (shared if same else twice)[n].append(walks[n].name(position))
+            by_name: dict[str, list[tuple[int, int]]] = defaultdict(list)  # one digest, told apart by name
+            for n in sorted(holders):
+                for name, whole in walks[n].given(value):
+                    by_name[name].append((n, whole))
+            for name, holders_of_name in by_name.items():
+                if len({n for n, _ in holders_of_name}) < 2:
+                    continue
+                for n, whole in holders_of_name:
+                    same = any(m != n and w == whole for m, w in holders_of_name)
+                    (shared if same else twice)[n].append(name)
     if shared:
         ledger.situations.add("chats share messages")
     for n, chat in enumerate(chats):
@@ -258,16 +291,16 @@ def judge_chat_scope(ledger: Ledger, by_chat: Mapping[str, Walked], first_read: 
             pagination.chat_scoped(shared.get(n, []), [])
     first = min((first_read[chat] for chat in chats), key=lambda c: c.index)
     with ledger.judging(first.exchange, [(first.index, first.entry)]):
-        pagination.ids_unique({chats[n]: ids for n, ids in sorted(twice.items())})
+        pagination.ids_unique({chats[n]: sorted(ids) for n, ids in sorted(twice.items())})
 
 
 SPAN = 1 << 18  # digests of the chats compared at once (a set of them: about 16 MB)
 
 
 def _ranges(count: int) -> list[tuple[int, int]]:
-    """Ranges of 64-bit digests that split `count` digests (spread evenly: they are BLAKE2b's) into about SPAN each."""
+    """Ranges of 64-bit digests that split `count` digests (spread evenly: they are XXH3's) into about SPAN each."""
     pieces = count // SPAN + 1
-    bounds = [-(2 ** 63) + piece * (2 ** 64 // pieces) for piece in range(pieces)] + [2 ** 63]
+    bounds = [piece * (2 ** 64 // pieces) for piece in range(pieces)] + [2 ** 64]
     return list(zip(bounds, bounds[1:]))
 
 

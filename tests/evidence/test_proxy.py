@@ -22,7 +22,7 @@ from harness import ROOT, serve, shipped_dataset
 MITMDUMP = ROOT / ".venv-mitmproxy" / "bin" / "mitmdump"
 pytestmark = pytest.mark.skipif(not MITMDUMP.exists(), reason=f"mitmproxy's own environment is absent ({MITMDUMP}): "
                                 "python3 -m venv .venv-mitmproxy && .venv-mitmproxy/bin/pip install mitmproxy "
-                                "pyyaml orjson jsonschema jsonschema-rs ijson ahocorasick-rs && "
+                                "pyyaml orjson jsonschema jsonschema-rs ijson ahocorasick-rs xxhash && "
                                 ".venv-mitmproxy/bin/pip install --no-deps -e . (as .ci/run does)")
 
 
