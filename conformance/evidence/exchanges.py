@@ -37,7 +37,7 @@ def judge_answer(ledger: Ledger, captured: Captured, profile: Profile) -> None:
         return
     if status < 400:
         with ledger.judging(exchange, on):
-            http.no_internals[profile](exchange.body)
+            http.no_internals[profile](exchange.body, carries_messages=status == 200)
         return
     for bound in answers.applicable(answers.ERROR, profile):
         with ledger.judging(exchange, on):

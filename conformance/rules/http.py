@@ -6,6 +6,7 @@ import re
 from typing import Any
 
 import ahocorasick_rs
+import orjson
 
 from conformance import spec
 from conformance.rules.answers import ERROR
@@ -140,8 +141,26 @@ def no_internals_in_5xx(status: int, body: bytes) -> None:
 
 
 @rule("HTTP-NO-STACK-TRACE", "ORG-NO-INTERNALS", on=ERROR, reads=lambda answer: (answer.body,))
-def no_internals(body: bytes) -> None:
-    """No body shows a stack trace, a panic or database error text (a SHOULD)."""
+def no_internals(body: bytes, carries_messages: bool = False) -> None:
+    """No body shows a stack trace, a panic or database error text (a SHOULD). In an answer that carries messages
+    (a 200: a page, or org-token's array) the messages are the chat's data, which may quote a trace or an SQL error
+    (IMPL-MESSAGES-ARE-DATA): the rest of the body is searched."""
     found = _internals(body)
+    if found and carries_messages:
+        found = _internals(without_messages(body))
     if found:
         fail(f"the body exposes the server's internals ({found!r})")
+
+
+def without_messages(body: bytes) -> bytes:
+    """The body less the messages it carries: a page without its `messages` array, nothing of an array (org-token's
+    answer is the messages). A body that is not JSON, or not one of these, whole."""
+    try:
+        value = orjson.loads(body)
+    except orjson.JSONDecodeError:
+        return body
+    if isinstance(value, list):
+        return b""
+    if isinstance(value, dict) and isinstance(value.get("messages"), list):
+        return orjson.dumps({key: item for key, item in value.items() if key != "messages"})
+    return body

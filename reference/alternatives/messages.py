@@ -1,5 +1,5 @@
-"""Variations of the messages: how they are stored (which is also what they are ordered by) and tied; a chat that
-grows while it is read."""
+"""Variations of the messages: how they are stored (which is also what they are ordered by) and tied; what they
+say; a chat that grows while it is read."""
 
 from __future__ import annotations
 
@@ -112,3 +112,20 @@ async def growing(self: Server, answer: Step, request: Request) -> Response:
     if live.requests % LIVE_EVERY == 0:
         self.store.insert(live.next_message(), live.chat)
     return await answer(request)
+
+
+# ---------------------------------------------------------------- messages that quote a server's internals
+
+QUOTED = (
+    'Why does this fail?\nTraceback (most recent call last):\n  File "/app/main.py", line 12, in <module>\n'
+    "    run()\nValueError: bad input",
+    'psql answers: ERROR: invalid input syntax for type integer: "abc" (SQLSTATE 22P02)',
+    "it crashed with\npanic: runtime error: index out of range\n\ngoroutine 1 [running]:\nmain.main()\n"
+    "\t/app/main.go:12 +0x1d",
+)
+
+
+@patch("messages-quote-internals", wraps=Store.stored)
+def quoting_internals(self: Store, stored: Step, message: Message, chat: Chat) -> Message:
+    kept = stored(message, chat)
+    return kept | {"content": f"{QUOTED[sum(str(kept['id']).encode()) % len(QUOTED)]}\n\n{kept['content']}"}

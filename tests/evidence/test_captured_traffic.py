@@ -46,6 +46,18 @@ def test_the_reference_passes_what_the_docs_client_exercises(profile):
                          "AUTH-FOREIGN-404", "ORG-AUTH-FOREIGN-403"}
 
 
+@pytest.mark.parametrize("profile", ["tenant-key", "org-token"])
+def test_messages_that_quote_internals_are_the_chat_s_data_not_the_server_s(profile):
+    """IMPL-MESSAGES-ARE-DATA: a developers' chat quotes tracebacks, panics and SQL errors; its pages pass the rule
+    about the server's internals, which ran on each of them."""
+    with serve(profile, variation="messages-quote-internals") as url:
+        verdicts = judged(profile, json.dumps(har_of(docs_client(url, profile))))
+    failed, _ = outcome(verdicts)
+    assert not failed
+    internals = verdicts[{"tenant-key": "HTTP-NO-STACK-TRACE", "org-token": "ORG-NO-INTERNALS"}[profile]]
+    assert internals.held_count >= 2 and not internals.broken
+
+
 # Mutants whose defect the docs' client's traffic shows: caught under one of the ids they violate.
 CAUGHT = {
     "tenant-key": ["has-more-full-page", "has-more-ignores-offset", "total-page-length", "count-missing-chat-filter",

@@ -166,6 +166,25 @@ def test_no_internals_catches_a_python_frame_inside_a_json_string():
         http.no_internals[TK](body)
 
 
+TRACE = STACK_TRACES["python traceback"].decode()
+
+
+def test_messages_that_quote_internals_are_the_chat_s_data_in_an_answer_that_carries_them():
+    """IMPL-MESSAGES-ARE-DATA: a 200 page's messages may quote a trace; its envelope may not; an error body is searched
+    whole."""
+    quoting = [{"id": "m1", "content": TRACE}, {"id": "m2", "content": "SQLSTATE 22P02"}]
+    page = json.dumps({"messages": quoting, "total": 2, "offset": 0, "limit": 50, "has_more": False}).encode()
+    http.no_internals[TK](page, carries_messages=True)
+    http.no_internals[ORG](json.dumps(quoting).encode(), carries_messages=True)
+    with violates("HTTP-NO-STACK-TRACE"):  # the same body as an error's: nothing in it is the chat's data
+        http.no_internals[TK](page)
+    leaking = json.dumps({"messages": quoting, "total": 2, "debug": TRACE}).encode()
+    with violates("HTTP-NO-STACK-TRACE"):
+        http.no_internals[TK](leaking, carries_messages=True)
+    with violates("HTTP-NO-STACK-TRACE"):  # not JSON: nothing in it is known to be a message
+        http.no_internals[TK](TRACE.encode(), carries_messages=True)
+
+
 @pytest.mark.parametrize("status", [500, 502, 503])
 def test_internals_in_a_server_error_break_the_must(status):
     with violates("HTTP-5XX-NO-INTERNALS"):
