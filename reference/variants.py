@@ -47,6 +47,7 @@ class Switch:
     warns: tuple[str, ...] = ()  # a variation: SHOULD requirements its allowed reading falls short of (warned, not failed)
     suite_args: tuple[str, ...] = ()  # extra suite options the self-test runs it with (e.g. a short timeout)
     modes: tuple[str, ...] = MODES  # a variation: the suite's modes it must pass in (live data: discovery only)
+    moves: bool = False  # a variation whose data changes while it is read: verdicts left inconclusive are its right
 
 
 @dataclass(frozen=True)
@@ -132,8 +133,8 @@ def variations() -> tuple[Switch, ...]:
     """One Switch per (variation, profile), in the order of the file."""
     return tuple(
         Switch(entry["name"], profile, entry["description"], warns=tuple(entry.get("warns", {}).get(profile, ())),
-               modes=_of_modes(entry))
-        for entry in _entries("variations.yaml", {"name", "profiles", "description"}, {"modes", "warns"})
+               modes=_of_modes(entry), moves=entry.get("moves", False) is True)
+        for entry in _entries("variations.yaml", {"name", "profiles", "description"}, {"modes", "warns", "moves"})
         for profile in _of_profiles(entry, dict.fromkeys(entry["profiles"]))
     )
 
