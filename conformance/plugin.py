@@ -17,7 +17,7 @@ from conformance.profiles import BY_NAME
 from conformance.results import INCONCLUSIVE, REASON
 from conformance.rules import ids_of
 from conformance.rules.registry import watched
-from conformance.run import RUN, Run, active, started
+from conformance.run import RUN, Run, active, numbered_only, started
 from conformance.settings import resolve
 from conformance.violations import flatten, gathering, raise_found
 
@@ -121,6 +121,15 @@ def pytest_unconfigure(config: pytest.Config) -> None:
     run = active(config)
     if run is not None:
         run.stop()
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_keyboard_interrupt(excinfo: pytest.ExceptionInfo[BaseException]) -> None:
+    """A stop (Ctrl-C, SIGTERM: Run.interrupt) ends the run with exit 2 and its reports, whatever instruction the
+    signal landed on. On Python 3.11 that instruction may have no line number (tb_lineno None), and pytest's report
+    of the interrupt fails on such an entry (TypeError), turning the stop into an internal error: those entries are
+    left out of the traceback before pytest reads it."""
+    numbered_only(excinfo.value)
 
 
 @pytest.hookimpl(wrapper=True)

@@ -194,3 +194,18 @@ def started(config: pytest.Config) -> Run:
         raise pytest.UsageError("the conformance checks run only as part of the suite: pytest conformance (or "
                                 "--pyargs conformance)")
     return run
+
+
+def numbered_only(exc: BaseException | None) -> None:
+    """The tracebacks of `exc` and of the exceptions it chains, less their entries without a line number (not the
+    first: it is pytest's own frame, where the stop surfaced)."""
+    seen: set[int] = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        entry = exc.__traceback__
+        while entry is not None and entry.tb_next is not None:
+            if entry.tb_next.tb_lineno is None:
+                entry.tb_next = entry.tb_next.tb_next
+            else:
+                entry = entry.tb_next
+        exc = exc.__cause__ or exc.__context__

@@ -13,7 +13,7 @@ from conformance.dataset import load_dataset
 from conformance.near_misses import one_character_changed
 from conformance.profiles import default_dataset_path
 from fakes import closed_port_url, http_server, recorded_reference, silent_server
-from harness import load_switches, run_suite, serve
+from harness import ROOT, load_switches, run_suite, serve
 
 pytestmark = pytest.mark.slow
 
@@ -185,3 +185,42 @@ def test_no_request_starts_after_a_signal_stopped_the_run():
     with pytest.raises(Interrupted, match="stopped by SIGTERM"):
         limits.acquire()
     assert limits.sent == 1 and issubclass(Interrupted, KeyboardInterrupt)
+
+
+# A stop whose traceback holds an entry without a line number, as where SIGTERM lands on an instruction that has none
+# (Python 3.11: tb_lineno None): pytest's report of the interrupt cannot format such an entry.
+UNNUMBERED = """
+import sys, types
+from conformance.run import Run
+
+def unnumbered_frame():
+    try:
+        pass
+    except ValueError:
+        pass
+    return sys._getframe()
+
+interrupt = Run.interrupt
+
+def interrupt_unnumbered(self, signum, frame):
+    try:
+        interrupt(self, signum, frame)
+    except KeyboardInterrupt as stop:
+        here = unnumbered_frame()
+        lasti = next(2 * i for i, p in enumerate(here.f_code.co_positions()) if p[0] is None)
+        raise stop.with_traceback(types.TracebackType(stop.__traceback__, here, lasti, -1))
+
+Run.interrupt = interrupt_unnumbered
+"""
+
+
+def test_a_stop_at_an_instruction_without_a_line_number_still_ends_the_run_as_stopped(tmp_path):
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "sitecustomize.py").write_text(UNNUMBERED)
+    with serve() as url:
+        run = run_suite(base_url=url, extra_env={"PYTHONPATH": f"{site}:{ROOT}"}, terminate_after="conformance target:",
+                        terminate_delay=0.3)
+    assert run.terminated_at is not None, "SIGTERM was never sent"
+    assert run.returncode == 2 and "INTERNALERROR" not in run.output, run.output[-2000:]
+    assert run.report["complete"] is False and "SIGTERM" in run.report["summary"], run.report.get("summary")
