@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
 import ahocorasick_rs
-import orjson
 
-from conformance import spec
+from conformance import spec, strict_json
 from conformance.rules.answers import ERROR
 from conformance.rules.reading import json_of
 from conformance.rules.registry import fail, rule
@@ -156,11 +156,11 @@ def without_messages(body: bytes) -> bytes:
     """The body less the messages it carries: a page without its `messages` array, nothing of an array (org-token's
     answer is the messages). A body that is not JSON, or not one of these, whole."""
     try:
-        value = orjson.loads(body)
-    except orjson.JSONDecodeError:
+        value = strict_json.loads(body)
+    except strict_json.JSONError:
         return body
     if isinstance(value, list):
         return b""
     if isinstance(value, dict) and isinstance(value.get("messages"), list):
-        return orjson.dumps({key: item for key, item in value.items() if key != "messages"})
+        return json.dumps({key: item for key, item in value.items() if key != "messages"}).encode()
     return body
