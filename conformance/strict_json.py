@@ -25,7 +25,23 @@ class TooDeep(JSONError):
     """Nested deeper than MAX_DEPTH: other JSON readers (Schemathesis's) would crash on it."""
 
 
+# The last body read and its value: the rules of one answer (its internals, its shape) read its body once. A value
+# read is never changed by its readers.
+_LAST: tuple[Any, Any] = (None, None)
+
+
 def loads(data: bytes | str) -> Any:
+    global _LAST
+    last = _LAST
+    if last[0] is data:
+        return last[1]
+    value = _read(data)
+    if isinstance(data, bytes):
+        _LAST = (data, value)
+    return value
+
+
+def _read(data: bytes | str) -> Any:
     quick = _quick(data)
     if quick is not _UNDECIDED:
         return quick

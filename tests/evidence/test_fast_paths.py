@@ -45,6 +45,20 @@ def _outcome(read, data):
         return type(exc).__name__, str(exc)
 
 
+def test_strict_json_keeps_only_the_body_it_read_last_and_by_identity():
+    """The last body read is kept (the rules of one answer read it once): a body equal to it but another object, or
+    one read in between, is read again; a body that is not JSON is refused each time."""
+    first, same_text = b'{"a":[1,2]}', bytes(bytearray(b'{"a":[1,2]}'))
+    read = strict_json.loads(first)
+    assert strict_json.loads(first) is read
+    assert strict_json.loads(same_text) == read and strict_json.loads(same_text) is not read
+    assert strict_json.loads(b'{"b":1}') == {"b": 1}
+    assert strict_json.loads(first) == read and strict_json.loads(first) is not read
+    for _ in range(2):
+        with pytest.raises(strict_json.JSONError):
+            strict_json.loads(b'{"a":1,"a":2}')
+
+
 @pytest.mark.parametrize("data", [
     b'{"a":1,"a":2}', b'{"a" :1,"a":2}', b'{"a":\n1, "a":2}', b"[NaN]", b"[Infinity]", b'{"a":"x\\":"}', b"\xff",
     b"[" * 200 + b"]" * 200, b"[" * 128 + b"]" * 128, b"[" * 129 + b"]" * 129, b'{"a":1e400}',

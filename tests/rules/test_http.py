@@ -183,6 +183,10 @@ def test_messages_that_quote_internals_are_the_chat_s_data_in_an_answer_that_car
         http.no_internals[TK](leaking, carries_messages=True)
     with violates("HTTP-NO-STACK-TRACE"):  # not JSON: nothing in it is known to be a message
         http.no_internals[TK](TRACE.encode(), carries_messages=True)
+    hidden = "".join(f"\\u{ord(c):04x}" for c in TRACE)  # every character escaped: no literal in the bytes
+    escaped = f'{{"messages": [], "total": 0, "debug": "{hidden}"}}'.encode()
+    with violates("HTTP-NO-STACK-TRACE"):  # the envelope read as JSON: an escape hides nothing
+        http.no_internals[TK](escaped, carries_messages=True)
 
 
 @pytest.mark.parametrize("status", [500, 502, 503])
