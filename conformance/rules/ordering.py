@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
+import operator
 from collections.abc import Callable, Iterable, Sequence
 
 from conformance.rules.answers import PAGE, Paged
@@ -11,6 +13,9 @@ from conformance.rules.registry import Rule, fail, rule
 
 
 def _out_of_order(instants: Sequence[dt.datetime], descending: bool) -> None:
+    # Neighbours compared at once (a walk holds thousands); walked one by one only to say where the order breaks.
+    if all(map(operator.ge if descending else operator.le, instants, itertools.islice(instants, 1, None))):
+        return
     for index in range(1, len(instants)):
         before, after = instants[index - 1], instants[index]
         if (after > before) if descending else (after < before):
