@@ -62,6 +62,9 @@ class Captured:
 
 # ------------------------------------------------------------------ files
 
+READ_BUFFER = 1 << 20  # a line of NDJSON is a page and more (tens of KB): read by the megabyte, it is split in C
+
+
 @dataclass(frozen=True)
 class Source:
     """A capture file: how to read its entries (again, as each process of --jobs does) and its side files."""
@@ -73,7 +76,7 @@ class Source:
     def open(self) -> BinaryIO:
         if self.archive_member is not None:
             return zipfile.ZipFile(self.path).open(self.archive_member)  # type: ignore[return-value]
-        return open(self.path, "rb")
+        return open(self.path, "rb", buffering=READ_BUFFER)
 
     def entries(self) -> Iterator[dict[str, Any]]:
         """Every entry, each checked for what a reader needs (har.HarError says which is not), read as a stream:
