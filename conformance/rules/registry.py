@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import contextvars
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, NoReturn, Protocol
 
 from conformance.catalogue import requirements
@@ -47,6 +47,8 @@ class Rule:
     label: str | None = None  # its name when one function serves several rules
     reads: Callable[[Any], tuple[Any, ...] | None] | None = None  # its arguments from an answer (None: not for it)
     probe: Any = None  # answers.Probe: the requests that show it, sent by the common check of probed rules
+    # profile name → this rule bound to its id there, made once (rules are bound per answer, at volume)
+    bound: dict[str, Bound] = field(default_factory=dict, init=False, repr=False)
 
     @property
     def name(self) -> str:
@@ -56,10 +58,14 @@ class Rule:
         return self.ids.get(profile if isinstance(profile, str) else profile.name)
 
     def __getitem__(self, profile: _Named | str) -> Bound:
-        req_id = self.id_in(profile)
-        if req_id is None:
-            raise KeyError(f"rule {self.name} has no requirement in profile {profile!r}")
-        return Bound(self, req_id)
+        name = profile if isinstance(profile, str) else profile.name
+        bound = self.bound.get(name)
+        if bound is None:
+            req_id = self.ids.get(name)
+            if req_id is None:
+                raise KeyError(f"rule {self.name} has no requirement in profile {profile!r}")
+            bound = self.bound[name] = Bound(self, req_id)
+        return bound
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         return self._only()(*args, **kwargs)
@@ -70,8 +76,8 @@ class Rule:
     def _only(self) -> Bound:
         if len(self.ids) != 1:
             raise TypeError(f"rule {self.name} has an id in {len(self.ids)} profiles: bind it, rule[profile](...)")
-        (req_id,) = self.ids.values()
-        return Bound(self, req_id)
+        (name,) = self.ids
+        return self[name]
 
     def __repr__(self) -> str:
         return f"<rule {self.name} {'/'.join(self.ids.values())}>"
@@ -173,9 +179,18 @@ ON: dict[Kind, list[Rule]] = {}  # kind of answer → the rules that apply to ev
 PROBED: list[Rule] = []  # the rules that declare the requests showing them (probe=)
 
 
-def applicable(kind: Kind, profile: _Named | str) -> list[Bound]:
+def applicable(kind: Kind, profile: _Named | str) -> tuple[Bound, ...]:
     """The rules of `kind` that `profile` has, bound to its ids, in order; `bound.on(answer)` applies one."""
-    return [applying[profile] for applying in ON.get(kind, ()) if applying.id_in(profile) is not None]
+    name = profile if isinstance(profile, str) else profile.name
+    rules = ON.get(kind, ())
+    key = (kind, name, len(rules))  # rules registered later (a module imported since) make another key
+    found = _APPLICABLE.get(key)
+    if found is None:
+        found = _APPLICABLE[key] = tuple(applying[name] for applying in rules if applying.id_in(name) is not None)
+    return found
+
+
+_APPLICABLE: dict[tuple[Kind, str, int], tuple[Bound, ...]] = {}
 
 
 def judge(kind: Kind, answer: Any, profile: _Named | str) -> None:
