@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import itertools
 import math
 import operator
@@ -106,13 +107,26 @@ class Walk:
 
     @property
     def ids(self) -> list[str]:
-        return [i for page in self.pages for i in page.ids]
+        return list(self._ids)
 
     def messages(self) -> list[dict[str, Any]]:
-        return [m for page in self.pages for m in page.messages]
+        return list(self._messages)
 
     def instants(self) -> list[dt.datetime]:
-        return [t for page in self.pages for t in page.instants()]
+        return list(self._instants)
+
+    # Each read of the whole walk gathered once from its pages (a walk of a large chat is read by several rules).
+    @functools.cached_property
+    def _ids(self) -> tuple[str, ...]:
+        return tuple(i for page in self.pages for i in page.ids)
+
+    @functools.cached_property
+    def _messages(self) -> tuple[dict[str, Any], ...]:
+        return tuple(m for page in self.pages for m in page.messages)
+
+    @functools.cached_property
+    def _instants(self) -> tuple[dt.datetime, ...]:
+        return tuple(t for page in self.pages for t in page.instants())
 
     def order_instants(self) -> list[dt.datetime]:
         """created_at in the order the walk read them, to hold to the order rules across pages.
@@ -320,7 +334,7 @@ def check_partition(result: Walk, full: Any = None) -> None:
     """pagination.partition on the walk: every message once (and all of `full`, the chat's ids when the dataset gives
     them) over the whole chat; on a walk in windows, every message of each window's range once, none in two."""
     if result.whole:
-        pagination.partition([p.ids for p in result.pages], result.total, full)
+        pagination.partition([result.ids], result.total, full)
     else:
         pagination.partition_windows([(a, b, [p.ids for p in pages]) for a, b, pages in result.by_window()],
                                      result.total)
