@@ -17,7 +17,7 @@ from conformance import spec
 from conformance.exchange import Exchange
 from conformance.profiles import Profile
 from conformance.rules import http, ordering, pagination
-from conformance.rules.registry import Rule, watched
+from conformance.rules.registry import Rule, unwatch, watch
 from conformance.violations import Inconclusive, Violation, Violations, citing, flatten
 
 SHOWN = 10  # violations kept per requirement (the rest counted); the check of passive mode shows them
@@ -126,23 +126,23 @@ class Ledger:
 class Judging:
     """A judging block of a ledger (Ledger.judging): a class, as it is entered a dozen times a page."""
 
-    __slots__ = ("conclusive", "entries", "citing", "held", "ledger", "walk", "watching")
+    __slots__ = ("conclusive", "entries", "exchange", "held", "ledger", "token", "walk")
 
     def __init__(self, ledger: Ledger, exchange: Exchange, entries: Sequence[tuple[int, str]], conclusive: bool,
                  walk: bool) -> None:
-        self.ledger, self.entries, self.conclusive, self.walk = ledger, entries, conclusive, walk
-        held: list[str] = []
-        self.held = held
-        # A closure over the list, not a method of this block: no reference cycle, freed as soon as it ends.
-        self.watching = watched(lambda req_id, ok: held.append(req_id) if ok else None)
-        self.citing = citing(exchange)
+        self.ledger, self.exchange, self.entries = ledger, exchange, entries
+        self.conclusive, self.walk = conclusive, walk
+        self.held: list[str] = []
 
     def __enter__(self) -> None:
-        self.watching.__enter__()
+        held = self.held
+        # A closure over the list, not a method of this block: no reference cycle, freed as soon as it ends.
+        self.token = watch(lambda req_id, ok: held.append(req_id) if ok else None)
 
     def __exit__(self, kind: Any, found: BaseException | None, traceback: Any) -> bool:
-        self.watching.__exit__(kind, found, traceback)
-        self.citing.__exit__(kind, found, traceback)
+        unwatch(self.token)
+        if found is not None:
+            citing(self.exchange).__exit__(kind, found, traceback)
         ledger = self.ledger
         if self.conclusive:
             for req_id in dict.fromkeys(self.held):

@@ -129,10 +129,19 @@ class watched:  # noqa: N801 - a context manager used as a function; a class, as
         self.callback = callback
 
     def __enter__(self) -> None:
-        self.token = _WATCHERS.set((*_WATCHERS.get(), self.callback))
+        self.token = watch(self.callback)
 
     def __exit__(self, *raised: Any) -> None:
         _WATCHERS.reset(self.token)
+
+
+def watch(callback: Callable[[str, bool], None]) -> contextvars.Token[Any]:
+    """What `watched` does on entry, for a block that is a class of its own (`unwatch(token)` on its exit)."""
+    return _WATCHERS.set((*_WATCHERS.get(), callback))
+
+
+def unwatch(token: contextvars.Token[Any]) -> None:
+    _WATCHERS.reset(token)
 
 
 def vouch(req_id: str) -> None:
