@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import json
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
 import jsonschema_rs
@@ -94,13 +95,99 @@ class _JsonInteger:
             raise ValueError(f"{instance!r} is not written as a JSON integer")
 
 
+@dataclass(frozen=True)
+class Compiled:
+    """A schema compiled in Rust, judging as `validator` does. Where every integer of the schema is a property, or
+    a property of properties, of the instance (`integers`: their paths), the validator is the schema's own and an
+    integer written 12.0 is looked for at those paths: a Python keyword called from Rust costs more than the
+    schema. Else (`integers` None) the schema marks every integer (x-json-integer) for the validator to call."""
+
+    validator: Any
+    integers: tuple[tuple[str, ...], ...] | None
+
+    def is_valid(self, instance: Any) -> bool:
+        if not self.validator.is_valid(instance):
+            return False
+        return self.integers is None or not any(type(_at(instance, path)) is float for path in self.integers)
+
+
+def _at(instance: Any, path: tuple[str, ...]) -> Any:
+    for name in path:
+        if not isinstance(instance, dict):
+            return None
+        instance = instance.get(name)
+    return instance
+
+
 @functools.cache
-def compiled(profile: str, schema_name: str) -> Any:
+def compiled(profile: str, schema_name: str) -> Compiled:
     """components.schemas[schema_name] compiled, judging as `validator` does: formats not asserted (they are rules
     of their own), integers written as JSON integers."""
-    schema = {"$ref": f"#/components/schemas/{schema_name}", "components": _strict(load_spec(profile)["components"])}
-    return jsonschema_rs.Draft202012Validator(schema, validate_formats=False,
-                                              keywords={"x-json-integer": _JsonInteger})
+    components = load_spec(profile)["components"]
+    integers = _integer_paths(components.get("schemas", {}), {"$ref": f"#/components/schemas/{schema_name}"}, (),
+                              frozenset())
+    if integers is not None:
+        schema = {"$ref": f"#/components/schemas/{schema_name}", "components": components}
+        return Compiled(jsonschema_rs.Draft202012Validator(schema, validate_formats=False), tuple(integers))
+    schema = {"$ref": f"#/components/schemas/{schema_name}", "components": _strict(components)}
+    return Compiled(jsonschema_rs.Draft202012Validator(schema, validate_formats=False,
+                                                       keywords={"x-json-integer": _JsonInteger}), None)
+
+
+# Keywords that hold no schema: nothing under them is an integer of the instance.
+_NO_SCHEMA = frozenset({"type", "description", "title", "format", "required", "enum", "const", "default", "example",
+                        "examples", "deprecated", "readOnly", "writeOnly", "nullable", "minimum", "maximum",
+                        "exclusiveMinimum", "exclusiveMaximum", "multipleOf", "minLength", "maxLength", "pattern",
+                        "minItems", "maxItems", "uniqueItems", "minProperties", "maxProperties"})
+
+
+def _integer_paths(schemas: dict[str, Any], node: Any, path: tuple[str, ...],
+                   seen: frozenset[str]) -> list[tuple[str, ...]] | None:
+    """The paths (property names from the instance's root) of every integer `node` types, or None where one is
+    typed anywhere else (in an array's items, additional properties, a combination, a schema that refers to
+    itself): the instance is then judged by the schema marked (_strict)."""
+    if not isinstance(node, dict):
+        return []
+    ref = node.get("$ref")
+    if ref is not None:
+        name = ref.rsplit("/", 1)[-1] if isinstance(ref, str) else None
+        if (name is None or ref != f"#/components/schemas/{name}" or name in seen or name not in schemas
+                or set(node) - _NO_SCHEMA - {"$ref"}):
+            return None
+        return _integer_paths(schemas, schemas[name], path, seen | {name})
+    found = [path] if _is_integer(node) else []
+    for key, value in node.items():
+        if key == "properties" and isinstance(value, dict):
+            for name, below in value.items():
+                paths = _integer_paths(schemas, below, (*path, name), seen)
+                if paths is None:
+                    return None
+                found += paths
+        elif key not in _NO_SCHEMA and _holds_integer(schemas, value, seen):
+            return None
+    return found
+
+
+def _holds_integer(schemas: dict[str, Any], value: Any, seen: frozenset[str]) -> bool:
+    """Whether an integer is typed anywhere in `value` (the schemas it refers to included; one that refers to
+    itself counts as holding one)."""
+    if isinstance(value, list):
+        return any(_holds_integer(schemas, item, seen) for item in value)
+    if not isinstance(value, dict):
+        return False
+    ref = value.get("$ref")
+    if isinstance(ref, str):
+        name = ref.rsplit("/", 1)[-1]
+        if name in seen or name not in schemas:
+            return True
+        if _holds_integer(schemas, schemas[name], seen | {name}):
+            return True
+    return _is_integer(value) or any(_holds_integer(schemas, v, seen) for k, v in value.items() if k != "$ref")
+
+
+def _is_integer(node: dict[str, Any]) -> bool:
+    kind = node.get("type")
+    return kind == "integer" or isinstance(kind, list) and "integer" in kind
 
 
 def _strict(value: Any) -> Any:

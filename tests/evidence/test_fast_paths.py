@@ -29,6 +29,36 @@ def test_the_compiled_schema_judges_as_jsonschema(change):
     assert spec.conforms("tenant-key", "MessagePage", page) == strict
 
 
+ORG_MESSAGE = {"id": 1, "chat_id": 2, "content": "hi", "created_at": "2024-01-15T10:30:00Z", "role": "user",
+               "metadata": {"response_time": 1.5, "token_count": 3}}
+
+
+@pytest.mark.parametrize("change", [
+    {}, {"id": 1.0}, {"chat_id": 2.0}, {"metadata": {"response_time": 1, "token_count": 3.0}}, {"metadata": 3},
+    {"metadata": {"response_time": 1.5}}, {"id": True}, {"id": None}, {"role": 1}, {"id": 2 ** 70},
+])
+def test_the_compiled_schema_finds_integers_written_as_floats_where_jsonschema_does(change):
+    message = {**copy.deepcopy(ORG_MESSAGE), **change}
+    strict = spec.validator("org-token", "Message").is_valid(message)
+    assert spec.conforms("org-token", "Message", message) == strict
+
+
+@pytest.mark.parametrize("schema, paths", [
+    ({"type": "object", "properties": {"n": {"type": "integer"},
+                                       "o": {"properties": {"m": {"type": ["integer", "null"]}}}}},
+     [("n",), ("o", "m")]),
+    ({"type": "array", "items": {"type": "integer"}}, None),
+    ({"type": "object", "additionalProperties": {"type": "integer"}}, None),
+    ({"properties": {"a": {"anyOf": [{"type": "string"}, {"type": "integer"}]}}}, None),
+    ({"properties": {"a": {"$ref": "#/components/schemas/Loop"}}}, None),
+    ({"properties": {"a": {"type": "array", "items": {"$ref": "#/components/schemas/Flat"}}}}, []),
+])
+def test_integers_are_looked_for_at_their_paths_only_where_every_one_has_a_path(schema, paths):
+    schemas = {"Loop": {"properties": {"next": {"$ref": "#/components/schemas/Loop"}}},
+               "Flat": {"properties": {"s": {"type": "string"}}}, "Root": schema}
+    assert spec._integer_paths(schemas, {"$ref": "#/components/schemas/Root"}, (), frozenset()) == paths
+
+
 def strict(data):
     quick = strict_json._quick
     strict_json._quick = lambda _: strict_json._UNDECIDED
