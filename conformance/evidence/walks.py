@@ -166,13 +166,13 @@ def walked_of(messages: Sequence[Mapping[str, Any]]) -> Walked:
     that share a digest are told apart by name) and its messages' (of their canonical text, read only where two
     chats give one id, to tell the same message from another), each made by C-level maps: this runs once for every
     message of a capture."""
-    named = list(map(str, [message.get("id") for message in messages]))
+    named = list(map(str, map(dict.get, messages, itertools.repeat("id"))))
     if len(set(named)) == len(named):
         distinct: Sequence[Mapping[str, Any]] = messages
     else:  # each id's first message (read backwards: the last kept)
         first = dict(zip(reversed(named), reversed(messages)))
         named, distinct = list(first), list(first.values())
-    keys = [key.encode("utf-8", "surrogatepass") for key in named]
+    keys = list(map(str.encode, named, itertools.repeat("utf-8"), itertools.repeat("surrogatepass")))
     digests = array.array("Q", map(id_digest, keys))
     try:
         wholes = array.array("Q", map(message_digest, map(_canonical_text, distinct)))
@@ -186,7 +186,7 @@ def walked_of(messages: Sequence[Mapping[str, Any]]) -> Walked:
 def distinct_ids(messages: Sequence[Mapping[str, Any]]) -> list[Any]:
     """The id of each distinct message (one met twice counted once: the partition judges that): where every id is
     given once, the ids as they are; else the messages told apart by their canonical text."""
-    ids = [m.get("id") for m in messages]
+    ids = list(map(dict.get, messages, itertools.repeat("id")))
     try:
         if len(set(ids)) == len(ids):
             return ids

@@ -40,7 +40,7 @@ class Page:
 
     @property
     def ids(self) -> list[str]:
-        return [m["id"] for m in self.messages]
+        return list(map(operator.itemgetter("id"), self.messages))
 
     def instants(self) -> list[dt.datetime]:
         """created_at of each message (the rule of its format judges each, the first time: kept once read, as the
@@ -118,15 +118,15 @@ class Walk:
     # Each read of the whole walk gathered once from its pages (a walk of a large chat is read by several rules).
     @functools.cached_property
     def _ids(self) -> tuple[str, ...]:
-        return tuple(i for page in self.pages for i in page.ids)
+        return tuple(itertools.chain.from_iterable(page.ids for page in self.pages))
 
     @functools.cached_property
     def _messages(self) -> tuple[dict[str, Any], ...]:
-        return tuple(m for page in self.pages for m in page.messages)
+        return tuple(itertools.chain.from_iterable(page.messages for page in self.pages))
 
     @functools.cached_property
     def _instants(self) -> tuple[dt.datetime, ...]:
-        return tuple(t for page in self.pages for t in page.instants())
+        return tuple(itertools.chain.from_iterable(page.instants() for page in self.pages))
 
     def order_instants(self) -> list[dt.datetime]:
         """created_at in the order the walk read them, to hold to the order rules across pages.
