@@ -27,6 +27,7 @@ class Redactor:
 
     def __init__(self) -> None:
         self._values: set[str] = set()
+        self._longest_first: tuple[str, ...] = ()  # the values as scrub replaces them, remade by add
         self._added: set[str] = set()  # the values given to add (a capture gives one key again in every entry)
         self._lock = threading.Lock()
 
@@ -35,12 +36,11 @@ class Redactor:
         if value and len(value) >= 6 and value not in self._added:
             with self._lock:
                 self._values.update(encodings(str(value)))
+                self._longest_first = tuple(sorted(self._values, key=len, reverse=True))
                 self._added.add(value)
 
     def scrub(self, text: str) -> str:
-        with self._lock:
-            values = sorted(self._values, key=len, reverse=True)
-        for value in values:
+        for value in self._longest_first:
             if value in text:
                 text = text.replace(value, MASK)
         return text
