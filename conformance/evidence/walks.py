@@ -15,7 +15,7 @@ import itertools
 import json
 import operator
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -37,6 +37,10 @@ class Chain:
     """Pages of one chat, one key, one order and one limit whose offsets follow on from offset 0."""
 
     members: list[Read]
+    # The digests of each page's messages (message_digests), made as the page came, while its messages are fresh in
+    # memory (made at the walk's end, they take twice as long): where the walk may be its chat's first whole walk
+    # (no walk of the chat had ended whole when the page came).
+    wholes: list[array.array] = field(default_factory=list)
 
     @property
     def following(self) -> int:
@@ -93,6 +97,8 @@ class Walks:
                 self._after_end(ledger, group, read)
                 return
             chain.members.append(read)
+        if captured.chat not in self.walked:
+            chain.wholes.append(message_digests(page.messages))
         if chain.ended:
             chains.remove(chain)
             self._judge(ledger, group, chain)
@@ -100,8 +106,8 @@ class Walks:
     def _judge(self, ledger: Ledger, group: tuple[Any, ...], chain: Chain) -> None:
         captured, query, page = chain.members[-1]
         walk = judge_walk(ledger, captured.chat, query.order, query.limit, chain.members)
-        if captured.chat not in self.walked:
-            self.walked[captured.chat] = walked_of(walk.messages())
+        if captured.chat not in self.walked:  # every page of the chain was digested as it came
+            self.walked[captured.chat] = walked_of(walk.messages(), itertools.chain.from_iterable(chain.wholes))
         if page.messages:
             self.ended[group].append(Ended(chain.following, walk.total,
                                            [(c.index, c.entry) for c, _, _ in chain.members]))
@@ -161,26 +167,29 @@ id_digest = message_digest = xxhash.xxh3_64_intdigest
 _canonical_text = functools.partial(orjson.dumps, option=orjson.OPT_SORT_KEYS)
 
 
-def walked_of(messages: Sequence[Mapping[str, Any]]) -> Walked:
-    """A chat's whole walk as the comparison of chats reads it. Its ids' digests (XXH3, 64 bits: ids of two chats
-    that share a digest are told apart by name) and its messages' (of their canonical text, read only where two
-    chats give one id, to tell the same message from another), each made by C-level maps: this runs once for every
-    message of a capture."""
+def message_digests(messages: Sequence[Mapping[str, Any]]) -> array.array:
+    """The digest of each message's canonical text (read only where two chats give one id, to tell the same message
+    from another), made by C-level maps: this runs once for every message of a capture."""
+    try:
+        return array.array("Q", map(message_digest, map(_canonical_text, messages)))
+    except orjson.JSONEncodeError:  # as canonical() reads it, message by message
+        return array.array("Q", map(message_digest, map(canonical, messages)))
+
+
+def walked_of(messages: Sequence[Mapping[str, Any]], wholes: Iterable[int] | None = None) -> Walked:
+    """A chat's whole walk as the comparison of chats reads it: each distinct id's digest (XXH3, 64 bits: ids of two
+    chats that share a digest are told apart by name), with its first message's (`wholes`: the digests of
+    `messages`, made already)."""
     named = list(map(str, map(dict.get, messages, itertools.repeat("id"))))
-    if len(set(named)) == len(named):
-        distinct: Sequence[Mapping[str, Any]] = messages
-    else:  # each id's first message (read backwards: the last kept)
-        first = dict(zip(reversed(named), reversed(messages)))
-        named, distinct = list(first), list(first.values())
+    digested = array.array("Q", message_digests(messages) if wholes is None else wholes)
+    if len(set(named)) != len(named):  # each id's first message (read backwards: the last kept)
+        first = dict(zip(reversed(named), reversed(digested)))
+        named, digested = list(first), array.array("Q", first.values())
     keys = list(map(str.encode, named, itertools.repeat("utf-8"), itertools.repeat("surrogatepass")))
     digests = array.array("Q", map(id_digest, keys))
-    try:
-        wholes = array.array("Q", map(message_digest, map(_canonical_text, distinct)))
-    except orjson.JSONEncodeError:  # as canonical() reads it, message by message
-        wholes = array.array("Q", map(message_digest, map(canonical, distinct)))
     names = b"".join(keys)
     ends = array.array("I" if len(names) < 2 ** 32 else "Q", itertools.accumulate(map(len, keys)))
-    return Walked(array.array("Q", sorted(digests)), wholes, names, ends)
+    return Walked(array.array("Q", sorted(digests)), digested, names, ends)
 
 
 def distinct_ids(messages: Sequence[Mapping[str, Any]]) -> list[Any]:
