@@ -233,11 +233,13 @@ def judge_walk(ledger: Ledger, chat: Any, order: str, limit: int, chain: Sequenc
         walk.inconclusive_if_moved(pagination.partition)
         pages.check_partition(walk)
     if walk.moved is None:
+        ids = walk.ids
+        distinct = len(set(ids))
         # One message met twice is the partition's to judge; two messages that differ under one id are this rule's.
         with ledger.judging(last, entries, walk=True):
-            pagination.ids_unique_in_chat({chat: distinct_ids(walk.messages())})
+            pagination.ids_unique_in_chat({chat: ids if distinct == len(ids) else distinct_ids(walk.messages())})
         ledger.situations |= {ties_of(walk), "walk whole"}
-        if len(set(walk.ids)) != walk.total:
+        if distinct != walk.total:
             ledger.situations.add("walk off its total")
     return walk
 

@@ -161,5 +161,8 @@ def without_messages(body: bytes) -> bytes:
     if isinstance(value, list):
         return b""
     if isinstance(value, dict) and isinstance(value.get("messages"), list):
-        return json.dumps({key: item for key, item in value.items() if key != "messages"}).encode()
+        rest = {key: item for key, item in value.items() if key != "messages"}
+        if not any(isinstance(item, (str, list, dict)) for item in rest.values()):
+            return b""  # numbers, booleans and nulls: no text in which internals could show
+        return json.dumps(rest).encode()
     return body
