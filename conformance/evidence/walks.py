@@ -107,7 +107,7 @@ class Walks:
         captured, query, page = chain.members[-1]
         walk = judge_walk(ledger, captured.chat, query.order, query.limit, chain.members)
         if captured.chat not in self.walked:  # every page of the chain was digested as it came
-            self.walked[captured.chat] = walked_of(walk.messages(), itertools.chain.from_iterable(chain.wholes))
+            self.walked[captured.chat] = walked_of(walk.ids, itertools.chain.from_iterable(chain.wholes))
         if page.messages:
             self.ended[group].append(Ended(chain.following, walk.total,
                                            [(c.index, c.entry) for c, _, _ in chain.members]))
@@ -176,12 +176,12 @@ def message_digests(messages: Sequence[Mapping[str, Any]]) -> array.array:
         return array.array("Q", map(message_digest, map(canonical, messages)))
 
 
-def walked_of(messages: Sequence[Mapping[str, Any]], wholes: Iterable[int] | None = None) -> Walked:
+def walked_of(ids: Sequence[Any], wholes: Iterable[int]) -> Walked:
     """A chat's whole walk as the comparison of chats reads it: each distinct id's digest (XXH3, 64 bits: ids of two
-    chats that share a digest are told apart by name), with its first message's (`wholes`: the digests of
-    `messages`, made already)."""
-    named = list(map(str, map(dict.get, messages, itertools.repeat("id"))))
-    digested = array.array("Q", message_digests(messages) if wholes is None else wholes)
+    chats that share a digest are told apart by name), with the digest of its first message (`wholes`: those of the
+    walk's messages, in its order, message_digests)."""
+    named = list(map(str, ids))
+    digested = array.array("Q", wholes)
     if len(set(named)) != len(named):  # each id's first message (read backwards: the last kept)
         first = dict(zip(reversed(named), reversed(digested)))
         named, digested = list(first), array.array("Q", first.values())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
@@ -58,7 +59,7 @@ def past_the_end(offset: int, total: int, page_len: int, has_more: Any) -> None:
 @rule("PAGE-PARTITION")
 def partition(pages: Sequence[Sequence[str]], total: int, full: Iterable[str] | None = None) -> None:
     """The pages of one walk hold every message exactly once (and all of `full`, when the chat is known)."""
-    seen = [message_id for page in pages for message_id in page]
+    seen = list(itertools.chain.from_iterable(pages))
     _once_each(seen)
     if full is not None:
         none_missing(seen, full)

@@ -40,7 +40,11 @@ class Page:
 
     @property
     def ids(self) -> list[str]:
-        return list(map(operator.itemgetter("id"), self.messages))
+        return list(self._ids)
+
+    @functools.cached_property
+    def _ids(self) -> tuple[str, ...]:  # read once: the rules of a page and of its walk read them again
+        return tuple(map(operator.itemgetter("id"), self.messages))
 
     def instants(self) -> list[dt.datetime]:
         """created_at of each message (the rule of its format judges each, the first time: kept once read, as the
@@ -118,7 +122,7 @@ class Walk:
     # Each read of the whole walk gathered once from its pages (a walk of a large chat is read by several rules).
     @functools.cached_property
     def _ids(self) -> tuple[str, ...]:
-        return tuple(itertools.chain.from_iterable(page.ids for page in self.pages))
+        return tuple(itertools.chain.from_iterable(page._ids for page in self.pages))
 
     @functools.cached_property
     def _messages(self) -> tuple[dict[str, Any], ...]:
