@@ -17,7 +17,7 @@ from conformance.timestamps import parse_rfc3339
 
 
 # The last page found to conform, held to the envelope's rule then the messages' (one validation serves both).
-_CONFORMING: list[Any] = [None]
+_CONFORMING: list[Any] = [object()]  # nothing read from JSON is this object (a body `null` reads as None)
 
 
 def _page_errors(value: Any, in_messages: bool) -> None:
