@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import sys
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -142,12 +142,13 @@ def gathering() -> Iterator[Gather]:
 
 
 @contextlib.contextmanager
-def go_on(when: bool = True) -> Iterator[None]:
+def go_on(when: bool | Callable[[], bool] = True) -> Iterator[None]:
     """A finding raised in the block is handed to the running test, which raises it at its end, and the code after
     the block runs on (`when` false: what comes after cannot go on without the block; outside a test the plugin
-    runs, such as a rule called on its own: it is raised as it is)."""
+    runs, such as a rule called on its own or passive judging: it is raised as it is). `when` may be a function,
+    asked only inside a test."""
     test = _TEST.get()
-    if test is None or not when:
+    if test is None or not (when() if callable(when) else when):
         yield
         return
     with test:

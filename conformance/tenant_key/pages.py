@@ -74,7 +74,7 @@ def read_page(exchange: Exchange, status_rule: Rule | None = params.valid_accept
         body = bodies.page_envelope(exchange.body)
     if body["messages"]:
         # Messages off their shape that can still be read leave the page's other rules to judge what they can.
-        with go_on(when=bodies.readable(body["messages"])), citing(exchange):
+        with go_on(when=lambda: bodies.readable(body["messages"])), citing(exchange):
             bodies.page_messages(body)
     return Page(exchange, tuple(body["messages"]), body["total"], body["offset"], body["limit"], body["has_more"])
 
