@@ -6,6 +6,7 @@ import dataclasses
 import datetime as dt
 import functools
 import itertools
+import json
 import math
 import operator
 from dataclasses import dataclass
@@ -23,7 +24,7 @@ if TYPE_CHECKING:
     from conformance.client import Client
 
 __all__ = ["EDGES", "Page", "Walk", "check_order_across", "check_page", "check_partition", "check_walk",
-           "divisor_page_size", "edge_cuts", "layout", "read_page", "stable_total", "tie_groups",
+           "divisor_page_size", "edge_cuts", "id_of", "layout", "read_page", "stable_total", "tie_groups",
            "walk", "windows_for"]
 MAX_WALK_PAGES = 600
 created_at = bodies.created_at[TENANT_KEY]
@@ -44,7 +45,10 @@ class Page:
 
     @functools.cached_property
     def _ids(self) -> tuple[str, ...]:  # read once: the rules of a page and of its walk read them again
-        return tuple(map(operator.itemgetter("id"), self.messages))
+        ids = tuple(map(operator.itemgetter("id"), self.messages))
+        if any(map(isinstance, ids, itertools.repeat((dict, list)))):  # off its shape (MSG-SHAPE says so)
+            ids = tuple(map(id_of, self.messages))
+        return ids
 
     def instants(self) -> list[dt.datetime]:
         """created_at of each message (the rule of its format judges each, the first time: kept once read, as the
@@ -60,6 +64,14 @@ class Page:
                     known = [created_at(value) for value in values]
             object.__setattr__(self, "_instants", known)
         return list(known)
+
+
+def id_of(message: dict[str, Any]) -> Any:
+    """A message's id as the rules that compare ids read it (partition, uniqueness, order, content): an id that is a
+    JSON object or array (MSG-SHAPE fails it) as its JSON text (sorted keys): `{"$oid": …}` compared as the id it
+    stands for, where Python could not put it in a set."""
+    value = message["id"]
+    return json.dumps(value, sort_keys=True, ensure_ascii=False) if isinstance(value, (dict, list)) else value
 
 
 def read_page(exchange: Exchange, status_rule: Rule | None = params.valid_accepted) -> Page:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from conformance.rules import checks, ordering
-from conformance.tenant_key.pages import EDGES, read_page
+from conformance.tenant_key.pages import EDGES, id_of, read_page
 from conformance.violations import citing
 
 pytestmark = pytest.mark.usefixtures("own_chat")
@@ -37,7 +37,7 @@ def test_first_desc_page_holds_the_newest_messages(walks, size):
     with citing(first.exchange):
         seen.inconclusive_if_moved(ordering.newest_first)
         on_page = set(first.ids)
-        rest = [t for m, t in zip(everything.messages(), everything.instants()) if m["id"] not in on_page]
+        rest = [t for m, t in zip(everything.messages(), everything.instants()) if id_of(m) not in on_page]
         ordering.newest_first(first.instants(), rest)
 
 

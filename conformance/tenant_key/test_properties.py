@@ -6,7 +6,7 @@ from conformance import fuzzing, parameters
 from conformance.parameters import DEFAULTS, MAX_LIMIT
 from conformance.profiles import TENANT_KEY
 from conformance.rules import answers, bodies, pagination, params
-from conformance.tenant_key.pages import read_page
+from conformance.tenant_key.pages import id_of, read_page
 from conformance.violations import every
 
 content_exact = bodies.content_exact[TENANT_KEY]
@@ -44,7 +44,7 @@ def page_rules(ctx, response, case):
             pagination.chat_scoped(page.ids, expected)
         with each:
             for message in page.messages:
-                if message["id"] in expected:  # another chat's message: chat_scoped says so
+                if id_of(message) in expected:  # another chat's message: chat_scoped says so
                     content_exact(message, expected[message["id"]])
 
 

@@ -111,6 +111,12 @@ def integer_ids(self: Store, message: Step, body: str, seq: int) -> Message:
     return message(body, seq) | {"id": seq}  # the primary key instead of the public id
 
 
+@patch("mongo-object-ids", wraps=Store.message)
+def mongo_object_ids(self: Store, message: Step, body: str, seq: int) -> Message:
+    served = message(body, seq)
+    return served | {"id": {"$oid": served["id"]}}  # bson.json_util's ObjectId, written as an object
+
+
 patch("org-chat-id-row-id", replaces=Store.served_column)(  # the chat's internal row id, not its public id
     returns("json_set(m.body, '$.chat_id', c.rowid)"))
 
