@@ -46,7 +46,7 @@ class Page:
     @functools.cached_property
     def _ids(self) -> tuple[str, ...]:  # read once: the rules of a page and of its walk read them again
         ids = tuple(map(operator.itemgetter("id"), self.messages))
-        if any(map(isinstance, ids, itertools.repeat((dict, list)))):  # off its shape (MSG-SHAPE says so)
+        if any(map(isinstance, ids, itertools.repeat((dict, list)))):  # off its shape (bodies.page_messages says so)
             ids = tuple(map(id_of, self.messages))
         return ids
 
@@ -68,8 +68,8 @@ class Page:
 
 def id_of(message: dict[str, Any]) -> Any:
     """A message's id as the rules that compare ids read it (partition, uniqueness, order, content): an id that is a
-    JSON object or array (MSG-SHAPE fails it) as its JSON text (sorted keys): `{"$oid": …}` compared as the id it
-    stands for, where Python could not put it in a set."""
+    JSON object or array (the rule of its shape fails it) as its JSON text (sorted keys): `{"$oid": …}` compared as
+    the id it stands for, where Python could not put it in a set."""
     value = message["id"]
     return json.dumps(value, sort_keys=True, ensure_ascii=False) if isinstance(value, (dict, list)) else value
 
