@@ -186,15 +186,16 @@ def _holds_integer(schemas: dict[str, Any], value: Any, seen: frozenset[str]) ->
 
 
 def _is_integer(node: dict[str, Any]) -> bool:
+    """The node types an integer that must be written as one (a node that also allows any number takes 12.0)."""
     kind = node.get("type")
-    return kind == "integer" or isinstance(kind, list) and "integer" in kind
+    return kind == "integer" or isinstance(kind, list) and "integer" in kind and "number" not in kind
 
 
 def _strict(value: Any) -> Any:
     """The schema with every integer marked to be a JSON integer."""
     if isinstance(value, dict):
         out = {k: _strict(v) for k, v in value.items()}
-        if out.get("type") == "integer" or isinstance(out.get("type"), list) and "integer" in out["type"]:
+        if _is_integer(out):
             out["x-json-integer"] = True
         return out
     if isinstance(value, list):

@@ -47,6 +47,7 @@ def test_the_compiled_schema_finds_integers_written_as_floats_where_jsonschema_d
     ({"type": "object", "properties": {"n": {"type": "integer"},
                                        "o": {"properties": {"m": {"type": ["integer", "null"]}}}}},
      [("n",), ("o", "m")]),
+    ({"properties": {"n": {"type": ["integer", "number"]}}}, []),
     ({"type": "array", "items": {"type": "integer"}}, None),
     ({"type": "object", "additionalProperties": {"type": "integer"}}, None),
     ({"properties": {"a": {"anyOf": [{"type": "string"}, {"type": "integer"}]}}}, None),
